@@ -1,0 +1,125 @@
+"""The `policyqa` command: ingest, clauses, search, ask, serve, eval.
+
+Each command is a thin edge: it reads the settings, calls the service, prints. Machine
+output (--json) goes to stdout; progress, warnings and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from ingest.errors import PolicyQAError  # noqa: E402
+
+from .settings import Settings  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="PolicyQA: answers on Chinese foreign-trade policy, citing the exact clause and issuing body.")
+
+IndexDirOption = Annotated[Optional[Path], typer.Option("--index-dir", help="index folder (default: POLICYQA_INDEX_DIR or ./index)")]
+
+
+def _settings(index_dir: Path | None = None) -> Settings:
+    settings = Settings()
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": index_dir})
+    return settings
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(exc: Exception, code: int = 1) -> typer.Exit:
+    _err(f"error: {exc}")
+    return typer.Exit(code)
+
+
+def _service(index_dir: Path | None):
+    from .service import PolicyQA
+
+    return PolicyQA(_settings(index_dir))
+
+
+@app.command()
+def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: the corpus folder)")] = None,
+           index_dir: IndexDirOption = None,
+           force: Annotated[bool, typer.Option("--force", help="rebuild even when nothing changed")] = False) -> None:
+    """Parse documents into clauses and build the index (embedding only what changed)."""
+    from retrieval.progress import RichProgress
+
+    from .report import print_ingest_report
+
+    qa = _service(index_dir)
+    try:
+        with RichProgress() as progress:
+            report = qa.ingest(list(paths) if paths else None, progress=progress, force=force)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    print_ingest_report(report, qa.settings.index_dir)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def clauses(index_dir: IndexDirOption = None,
+            as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one Citation per line")] = False,
+            doc: Annotated[Optional[str], typer.Option("--doc", help="only this document id")] = None) -> None:
+    """Every clause of the index, in document order."""
+    from .citations import citation_dict
+
+    qa = _service(index_dir)
+    try:
+        items = qa.clauses(doc)
+        docs = qa.index.documents
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    for c in items:
+        if as_json:
+            sys.stdout.write(json.dumps(citation_dict(c, docs[c.doc_id]), ensure_ascii=False) + "\n")
+        else:
+            typer.echo(f"{c.clause_id:45} {c.label or '—':12} {' > '.join(c.path)[:60]}")
+
+
+@app.command()
+def search(question: Annotated[str, typer.Argument(help="the question, in Chinese or English")],
+           k: Annotated[int, typer.Option("--k", min=1, max=50, help="how many clauses")] = 5,
+           as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one Citation per line")] = False,
+           doc: Annotated[Optional[list[str]], typer.Option("--doc", help="restrict to a document id (repeatable)")] = None,
+           issuer: Annotated[Optional[str], typer.Option("--issuer", help="restrict to issuers containing this text")] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from", help="documents dated on or after YYYY-MM-DD")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", help="documents dated on or before YYYY-MM-DD")] = None,
+           index_dir: IndexDirOption = None) -> None:
+    """The clauses that best match a question, best first."""
+    from retrieval.searcher import Filters
+
+    from .citations import citation_dict
+
+    qa = _service(index_dir)
+    try:
+        hits = qa.search(question, k=k, filters=Filters(doc_ids=tuple(doc or ()), issuer=issuer,
+                                                         date_from=date_from, date_to=date_to))
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    for rank, h in enumerate(hits, start=1):
+        if as_json:
+            sys.stdout.write(json.dumps(citation_dict(h.clause, h.document, score=h.score), ensure_ascii=False) + "\n")
+        else:
+            who = h.document.issuer or "issuer unknown"
+            typer.echo(f"[{rank}] {h.score:.3f}  {h.document.title} {h.clause.label}  ({who})")
+            typer.echo(f"     {h.clause.text[:160]}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The service layer shared by the CLI, the API and the UI.
+
+    qa = PolicyQA(Settings())
+    qa.search("出口退税审批多少个工作日？")         -> [Hit, …]
+    qa.ask("How fast are export tax refunds approved in Guangdong?")  -> Answer(…)
+
+It loads the published build lazily and reloads it when a new build is published, so a
+running server picks up a re-ingest without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ingest.errors import UnknownIdError
+from ingest.model import Clause, DocumentMeta, Section
+from retrieval.builds import IndexDir
+from retrieval.embedders import Embedder, make_embedder
+from retrieval.indexer import IngestReport, build_index
+from retrieval.loaded import LoadedIndex
+from retrieval.progress import Progress
+from retrieval.resources import Resources
+from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
+
+from .settings import Settings
+
+
+class PolicyQA:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
+                 search_config: SearchConfig | None = None) -> None:
+        self.settings = settings
+        self.index_dir = IndexDir(settings.index_dir)
+        self._embedder = embedder
+        self._search_config = search_config
+        self._lock = threading.RLock()
+        self._loaded: LoadedIndex | None = None
+        self._searcher: HybridSearcher | None = None
+        self._answerer = None
+
+    # ---------- building ----------
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings.embedding_model, threads=self.settings.threads)
+            return self._embedder
+
+    def ingest(self, paths: list[Path] | None = None, *, progress: Progress | None = None,
+               force: bool = False) -> IngestReport:
+        resources = Resources.from_corpus(self.settings.corpus_dir)
+        report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
+                             embedder_factory=lambda: self.embedder, model_name=self.settings.embedding_model,
+                             progress=progress, hnsw_above=self.settings.hnsw_above, force=force)
+        return report
+
+    # ---------- reading ----------
+    @property
+    def index(self) -> LoadedIndex:
+        with self._lock:
+            current = self.index_dir.require_current()
+            if self._loaded is None or self._loaded.build != current:
+                if self._loaded is not None:
+                    self._loaded.close()
+                self._loaded = LoadedIndex.open(self.index_dir)
+                self._searcher = None
+                self._answerer = None
+            return self._loaded
+
+    @property
+    def searcher(self) -> HybridSearcher:
+        with self._lock:
+            index = self.index
+            if self._searcher is None:
+                self._searcher = HybridSearcher(index, self.embedder, config=self._search_config)
+            return self._searcher
+
+    def search(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        return self.searcher.search(question, k=k or self.settings.k, filters=filters)
+
+    def documents(self) -> list[DocumentMeta]:
+        return list(self.index.documents.values())
+
+    def document(self, doc_id: str) -> DocumentMeta:
+        doc = self.index.documents.get(doc_id)
+        if doc is None:
+            raise UnknownIdError(f"unknown document id {doc_id!r}; list them with GET /api/documents "
+                                 "or `policyqa clauses --json`")
+        return doc
+
+    def clauses(self, doc_id: str | None = None) -> list[Clause]:
+        if doc_id is not None:
+            self.document(doc_id)
+            return [c for c in self.index.clauses if c.doc_id == doc_id]
+        return list(self.index.clauses)
+
+    def sections(self, doc_id: str) -> list[Section]:
+        self.document(doc_id)
+        return self.index.store.sections(doc_id)
+
+    def clause(self, clause_id: str) -> Clause:
+        position = self.index.position_of(clause_id)
+        if position is None:
+            raise UnknownIdError(f"unknown clause id {clause_id!r}; ids look like 'gd-2014-stabilize-trade#6.18'")
+        return self.index.clauses[position]

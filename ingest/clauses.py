@@ -1,0 +1,299 @@
+"""Turn a document's blocks into clauses: the finest numbered units that carry policy text.
+
+Numbering styles nest in the order a document first uses them, so the parser keeps a
+stack of open units: a label whose style is already open closes that unit and opens a
+sibling; a new style opens a child. 第X编/章/节/条/款 also keep their fixed order.
+
+A unit with no numbered children is a clause ("（十四）…", "1.…", "十六、…"). A unit with
+children is a section heading that goes into its children's `path`; if text stands
+between its heading and its first child, heading and text form an intro clause.
+Text before the first numbered unit (notice, preamble, signature, title) becomes
+unnumbered clauses, so no text is lost. An annex (附件) is read separately: its table
+rows become clauses of their own and lend their responsible units to the body clause
+each row quotes (see `annex`).
+
+    Seed 000: 一、…七、 are sections; (一)…(二十四) are the 24 measure clauses.
+    Seed 004: 一、…二十、 have no children, so the 20 articles are the clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .metadata import is_signature_line, is_title_like, parse_date
+from .model import Block, Clause, ClauseKind, Section
+from .numbering import Label, match_label
+from .responsible import Units, paragraph_units
+
+_ANNEX = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?\s*(?P<title>.{0,60})$")
+_CLOSING = re.compile(r"^(抄送|抄报|主送)[：:]|^（此件.{0,20}）$|^\(此件.{0,20}\)$")
+_HEADING_MAX = 40
+
+
+@dataclass
+class _Node:
+    label: Label
+    blocks: list[Block]
+    children: list["_Node"] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    clauses: tuple[Clause, ...]
+    sections: tuple[Section, ...]
+    levels: tuple[str, ...]
+    preamble: tuple[Block, ...]
+    annexes: tuple[tuple[Block, ...], ...]
+    warnings: tuple[str, ...]
+
+
+def heading_of(block: Block) -> str:
+    """The heading a block gives its clause in a path: "（十八）加快出口退税进度。对申报…" -> "（十八）加快出口退税进度"."""
+    text = block.text
+    if len(text) <= _HEADING_MAX and "。" not in text[:-1]:
+        return text.rstrip("。")
+    m = re.search(r"[。；：]", text)
+    if m and m.start() <= _HEADING_MAX:
+        return text[:m.start()]
+    label = match_label(text)
+    return label.text if label else text[:_HEADING_MAX] + "…"
+
+
+def is_heading_only(block: Block) -> bool:
+    return len(block.text) <= _HEADING_MAX and not any(ch in block.text for ch in "。；")
+
+
+def _is_annex_marker(block: Block) -> bool:
+    m = _ANNEX.match(block.text)
+    return bool(m) and not any(ch in block.text for ch in "，。；")
+
+
+def group_unnumbered(blocks: list[Block]) -> list[list[Block]]:
+    """Group paragraphs that have no number into clauses.
+
+    A title stands alone (with a "（征求意见稿）" line under it); short lines without
+    sentence punctuation stay together ("特此通知。" + "深圳市商务局" + "2024年2月20日");
+    a line ending in "：" (an addressee) goes with the paragraph after it; other
+    paragraphs stand alone.
+    """
+    groups: list[list[Block]] = []
+    current: list[Block] = []
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            groups.append(current)
+        current = []
+
+    for block in blocks:
+        text = block.text
+        if current and current[-1].text.endswith(("：", ":")):
+            current.append(block)
+            if not _is_line(text):
+                flush()
+            continue
+        if block.heading or is_title_like(text):
+            flush()
+            current = [block]
+            flush()
+            continue
+        if groups and len(groups[-1]) == 1 and (groups[-1][0].heading or is_title_like(groups[-1][0].text)) \
+                and not current and re.fullmatch(r"[（(][^（）()]{1,20}[）)]", text):
+            groups[-1].append(block)  # "（征求意见稿）" under the title
+            continue
+        if _is_line(text):
+            if current and not _is_line(current[-1].text):
+                flush()
+            current.append(block)
+            continue
+        flush()
+        current = [block]
+        if not text.endswith(("：", ":")):
+            flush()
+    flush()
+    return groups
+
+
+def _is_line(text: str) -> bool:
+    """A short line without inner sentence punctuation: a name, a date, "特此通知。"."""
+    body = text[:-1]
+    return len(text) <= 40 and not any(ch in body for ch in "，。；,;")
+
+
+def _split_annexes(blocks: list[Block]) -> tuple[list[Block], list[list[Block]]]:
+    body: list[Block] = []
+    annexes: list[list[Block]] = []
+    seen_number = False
+    for block in blocks:
+        if not block.table_row and seen_number and _is_annex_marker(block):
+            annexes.append([block])
+            continue
+        if annexes:
+            annexes[-1].append(block)
+        else:
+            body.append(block)
+            if not seen_number and not block.table_row and match_label(block.text):
+                seen_number = True
+    return body, annexes
+
+
+def _is_tail_start(blocks: list[Block], i: int) -> bool:
+    """Is blocks[i] the start of a closing signature or distribution list after the last clause?"""
+    text = blocks[i].text
+    if _CLOSING.match(text):
+        return True
+    if parse_date(text) and (i + 1 == len(blocks) or _is_tail_start(blocks, i + 1)):
+        return True
+    return is_signature_line(text) and i + 1 < len(blocks) and bool(parse_date(blocks[i + 1].text))
+
+
+def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], list[_Node], list[Block]]:
+    preamble: list[Block] = []
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    tail: list[Block] = []
+    for i, block in enumerate(body):
+        if tail:
+            tail.append(block)
+            continue
+        label = None if block.table_row else match_label(block.text)
+        if label is None:
+            if stack and _is_tail_start(body, i):
+                tail.append(block)
+            elif stack:
+                stack[-1].blocks.append(block)
+            else:
+                preamble.append(block)
+            continue
+        node = _Node(label, [block])
+        same = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].label.style == label.style), None)
+        if same is not None:
+            previous = stack[same].label
+            if label.value != previous.value + 1:
+                warnings.append(f"numbering jumps from {previous.text} to {label.text}")
+            del stack[same:]
+        elif label.rank is not None:
+            while stack and stack[-1].label.rank is not None and stack[-1].label.rank >= label.rank:
+                stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return preamble, roots, tail
+
+
+def _key_of(value: int) -> str:
+    return str(value)
+
+
+class _Emitter:
+    """Collects clauses and sections in document order with stable ids."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.clauses: list[Clause] = []
+        self.sections: list[Section] = []
+        self._keys: set[str] = set()
+        self._unnumbered = 0
+
+    def key(self, key: str) -> str:
+        candidate, n = key, 1
+        while candidate in self._keys:
+            n += 1
+            candidate = f"{key}~{n}"
+        self._keys.add(candidate)
+        return candidate
+
+    def clause(self, *, key: str, kind: ClauseKind, blocks: list[Block], path: tuple[str, ...],
+               label: Label | None = None, label_text: str | None = None, number: str | None = None,
+               units: Units | None = None, text: str | None = None) -> Clause:
+        per_paragraph = tuple(paragraph_units(b.text) for b in blocks) if units is None else ()
+        responsible: list[str] = list(units.responsible) if units else []
+        lead: list[str] = list(units.lead) if units else []
+        for u in per_paragraph:
+            if u:
+                responsible += [r for r in u.responsible if r not in responsible]
+                lead += [r for r in u.lead if r not in lead]
+        by_paragraph = tuple(u.responsible if u else () for u in per_paragraph)
+        if sum(1 for u in per_paragraph if u) < 2:
+            by_paragraph = ()
+        clause = Clause(
+            clause_id=f"{self.doc_id}#{self.key(key)}",
+            doc_id=self.doc_id,
+            position=len(self.clauses),
+            kind=kind,
+            label=label_text if label_text is not None else (label.text if label else ""),
+            number=number if number is not None else (label.number if label else ""),
+            style=label.style if label else "",
+            path=path,
+            text=text if text is not None else "\n".join(b.text for b in blocks),
+            start=blocks[0].start,
+            end=blocks[-1].end,
+            responsible=tuple(responsible),
+            lead=tuple(lead),
+            responsible_by_paragraph=by_paragraph,
+        )
+        self.clauses.append(clause)
+        return clause
+
+    def unnumbered(self, groups: list[list[Block]]) -> None:
+        """Top-level clauses without a number, keyed p1, p2, … in document order."""
+        for group in groups:
+            self._unnumbered += 1
+            self.clause(key=f"p{self._unnumbered}", kind=ClauseKind.UNNUMBERED, blocks=group, path=())
+
+    def tree(self, nodes: list[_Node], parents: tuple[str, ...], chain: tuple[str, ...]) -> None:
+        for node in nodes:
+            heading = heading_of(node.blocks[0])
+            path = parents + (heading,)
+            key = ".".join(chain + (_key_of(node.label.value),))
+            if node.children:
+                if len(node.blocks) > 1 or not is_heading_only(node.blocks[0]):
+                    self.clause(key=key, kind=ClauseKind.INTRO, blocks=node.blocks, path=path, label=node.label)
+                else:
+                    b = node.blocks[0]
+                    self.sections.append(Section(self.doc_id, node.label.text, node.label.number,
+                                                 node.label.style, heading, path, b.start, b.end))
+                self.tree(node.children, path, chain + (_key_of(node.label.value),))
+            else:
+                self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=node.blocks, path=path, label=node.label)
+
+
+def _levels(roots: list[_Node]) -> tuple[str, ...]:
+    """Numbering styles from coarse to fine: ("cn-dun", "cn-paren")."""
+    order: dict[str, tuple[int, int]] = {}
+    counter = 0
+
+    def walk(nodes: list[_Node], depth: int) -> None:
+        nonlocal counter
+        for node in nodes:
+            counter += 1
+            style = node.label.style
+            if style not in order or depth < order[style][0]:
+                order[style] = (depth, order.get(style, (depth, counter))[1])
+            walk(node.children, depth + 1)
+
+    walk(roots, 0)
+    return tuple(sorted(order, key=lambda s: order[s]))
+
+
+def parse_structure(doc_id: str, blocks: list[Block]) -> Structure:
+    """Clauses and sections of one document (annex rows included, not yet linked to the body)."""
+    from .annex import emit_annex, link_rows  # annex reading builds on this module's grouping
+
+    warnings: list[str] = []
+    body, annexes = _split_annexes(blocks)
+    preamble, roots, tail = _build_tree(body, warnings)
+    emitter = _Emitter(doc_id)
+    if not roots:
+        warnings.append("no clause numbering found: each paragraph is a clause")
+        emitter.unnumbered([[b] for b in preamble])
+    else:
+        emitter.unnumbered(group_unnumbered(preamble))
+        emitter.tree(roots, (), ())
+        emitter.unnumbered(group_unnumbered(tail))
+    rows = []
+    for index, annex in enumerate(annexes, start=1):
+        rows += emit_annex(emitter, annex, index=index, count=len(annexes), warnings=warnings)
+    clauses = link_rows(emitter.clauses, rows, warnings) if rows else emitter.clauses
+    return Structure(tuple(clauses), tuple(emitter.sections), _levels(roots),
+                     tuple(preamble), tuple(tuple(a) for a in annexes), tuple(warnings))

@@ -1,0 +1,105 @@
+"""Document metadata stated by the text itself: title, issuer, date, draft status.
+
+    "深圳市商务局关于印发《深圳市推动外贸稳规模稳份额稳增长工作措施》的通知"
+        -> title "深圳市推动外贸稳规模稳份额稳增长工作措施", issuer "深圳市商务局"
+    "广东省人民政府办公厅\\n2014年5月23日" (a signature)  -> issuer "广东省人民政府办公厅", date "2014-05-23"
+    "深圳市促进内外贸一体化发展实施方案\\n（征求意见稿）"     -> status draft
+
+Only what the text states is returned; anything else stays None (unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Block, Status
+from .numbering import cn_to_int
+from .responsible import is_agency
+
+_DOC_TYPES = ("方案", "措施", "办法", "意见", "通知", "条例", "规定", "决定", "细则", "计划", "规划",
+              "纲要", "指引", "指南", "若干条", "条", "公告", "通告", "批复", "函", "要点", "清单", "政策")
+_TITLE_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
+_DATE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                   r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
+_NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)关于(印发|转发|发布)?《(?P<title>[^》]{4,80})》的?(通知|公告|决定)$")
+_DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
+_ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知")
+
+
+def parse_date(text: str) -> str | None:
+    """A date line to ISO 8601: "2014年5月23日" -> "2014-05-23", "二〇二四年二月二十日" -> "2024-02-20"."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    parts = [int(p) if p.isdigit() else cn_to_int(p) for p in m.groups()]
+    year, month, day = parts
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def is_title_like(text: str) -> bool:
+    """A line that reads as a document title: short, no sentence punctuation, ends with a document type."""
+    if not (4 <= len(text) <= 80) or any(ch in text for ch in "，。；：,;:"):
+        return False
+    core = _TITLE_TAIL.sub("", text).rstrip()
+    return core.endswith(_DOC_TYPES)
+
+
+def is_signature_line(text: str) -> bool:
+    """A short line naming a unit, as in a signature ("深圳市商务局")."""
+    return len(text) <= 30 and is_agency(text) and not any(ch in text for ch in "，。；：、")
+
+
+@dataclass(frozen=True, slots=True)
+class StatedMeta:
+    title: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    status: Status = Status.UNKNOWN
+    evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
+
+
+def extract(preamble: list[Block]) -> StatedMeta:
+    """Metadata from the blocks before the first numbered unit (and any signature found there)."""
+    title = issuer = date = None
+    evidence: list[tuple[str, str]] = []
+    texts = [b.text for b in preamble]
+    for b in preamble:
+        m = _NOTICE.match(b.text)
+        if m:
+            title = m.group("title")
+            if is_agency(m.group("issuer")):
+                issuer = m.group("issuer")
+            evidence.append(("title", b.text))
+            break
+    for i, text in enumerate(texts[:-1]):
+        d = parse_date(texts[i + 1])
+        if d and is_signature_line(text):
+            issuer, date = text, d
+            evidence.append(("issuer", f"{text} {texts[i + 1]}"))
+            break
+    if date is None:
+        for text in texts:
+            if (d := parse_date(text)):
+                date = d
+                evidence.append(("date", text))
+                break
+    if title is None:
+        candidates = [b for b in preamble if b.heading] or [b for b in preamble if is_title_like(b.text)]
+        if candidates:
+            first = candidates[0]
+            title = first.text
+            nxt = preamble.index(first) + 1
+            if nxt < len(preamble) and _TITLE_TAIL.fullmatch(preamble[nxt].text) and _DRAFT.search(preamble[nxt].text):
+                title += preamble[nxt].text
+            evidence.append(("title", title))
+    head = "\n".join(texts[:12])
+    if _DRAFT.search(title or "") or _DRAFT.search(head):
+        status = Status.DRAFT
+    elif _ISSUED.search(head):
+        status = Status.ISSUED
+    else:
+        status = Status.UNKNOWN
+    return StatedMeta(title, issuer, date, status, tuple(evidence))

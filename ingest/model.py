@@ -1,0 +1,108 @@
+"""The data of a parsed corpus: documents, their clauses and section headings.
+
+    Clause(clause_id="gd-2014-stabilize-trade#6.18", doc_id="gd-2014-stabilize-trade",
+           label="（十八）", number="十八", path=("六、加大财税金融支持力度", "（十八）加快出口退税进度"),
+           text="（十八）加快出口退税进度。对申报单证齐全真实……（省国税局，省财政厅负责）",
+           responsible=("省国税局", "省财政厅"), lead=(), start=5120, end=5391, ...)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Whether the document states it was issued. Whether it is still in force is never claimed."""
+
+    ISSUED = "issued"
+    DRAFT = "draft"
+    UNKNOWN = "unknown"
+
+
+class ClauseKind(str, Enum):
+    NUMBERED = "numbered"      # a numbered unit that carries policy text: （十四）, 1., 第三条
+    INTRO = "intro"            # a numbered section's heading with the text before its first sub-unit
+    UNNUMBERED = "unnumbered"  # preamble, notice, signature, or paragraphs of a document with no numbering
+    ANNEX_ROW = "annex-row"    # one row of an annex table (任务分工表)
+    ANNEX = "annex"            # other annex text
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph of the source after repair: its text and where it lies in the source.
+
+    `text` is verbatim but for removed indentation and markup and joined page breaks:
+    "(四) 培育扩大汽车出口。…工业园二\\n\\n期项目投产出口…" -> "(四) 培育扩大汽车出口。…工业园二期项目投产出口…".
+    """
+
+    text: str
+    start: int  # character offset of the first source character
+    end: int    # offset just past the last source character
+    heading: bool = False  # a markdown heading (## …)
+    table_row: tuple[str, ...] | None = None  # the cells, when the block is a row of a table
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered heading that only groups clauses ("一、促进产业贸易紧密联动"); it appears in their path."""
+
+    doc_id: str
+    label: str
+    number: str
+    style: str
+    heading: str
+    path: tuple[str, ...]  # enclosing headings, then this one
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    clause_id: str
+    doc_id: str
+    position: int          # 0-based order in the document
+    kind: ClauseKind
+    label: str             # as printed: "（十八）", "十六、", "1.", "第三条", "附件 第12项"; "" when unnumbered
+    number: str            # bare number word: "十八", "16", "3"; "" when unnumbered
+    style: str             # numbering style ("cn-paren", ...); "" when unnumbered
+    path: tuple[str, ...]  # enclosing headings, then the clause's own heading
+    text: str
+    start: int
+    end: int
+    responsible: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    responsible_by_paragraph: tuple[tuple[str, ...], ...] = ()
+    annex_rows: tuple[str, ...] = ()  # clause ids of annex rows whose units were attached here
+    text_en: str | None = None
+
+    def with_(self, **changes: Any) -> "Clause":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What is known about a document; None means unknown (stated neither by the text nor the manifest)."""
+
+    doc_id: str
+    title: str | None
+    issuer: str | None
+    date: str | None  # ISO 8601
+    status: Status
+    source_url: str | None = None
+    publisher: str | None = None
+    title_en: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> "text" | "source page" | "manifest"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    meta: DocumentMeta
+    path: str            # source file, relative to where ingest was run
+    sha256: str          # of the source bytes
+    text: str            # the decoded source text that offsets refer to
+    clauses: tuple[Clause, ...]
+    sections: tuple[Section, ...]
+    levels: tuple[str, ...]  # numbering styles from coarse to fine, e.g. ("cn-dun", "cn-paren")
+    warnings: tuple[str, ...] = ()

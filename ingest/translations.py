@@ -1,0 +1,97 @@
+"""English reference translations of clauses (`corpus/translations/<doc_id>.toml`).
+
+    doc_id = "gd-2014-stabilize-trade"
+    title_en = "Implementation Plan of Guangdong Province for Supporting Stable Growth of Foreign Trade"
+    [headings]
+    "一、积极扩大进口" = "I. Actively Expanding Imports"
+    [[clause]]
+    id = "gd-2014-stabilize-trade#6.18"
+    label = "（十八）"
+    en = "(18) Speed up export tax refunds. …"
+
+Unofficial reference translations: the Chinese text is the authority.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PolicyQAError
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTranslation:
+    doc_id: str
+    title_en: str | None
+    headings: dict[str, str] = field(default_factory=dict)
+    clauses: dict[str, str] = field(default_factory=dict)  # clause id -> English
+    labels: dict[str, str] = field(default_factory=dict)   # clause id -> label as written in the file
+    path: Path | None = None
+
+
+class Translations:
+    def __init__(self, documents: dict[str, DocumentTranslation] | None = None) -> None:
+        self.documents = documents or {}
+        self._clauses = {cid: en for d in self.documents.values() for cid, en in d.clauses.items()}
+
+    @classmethod
+    def load(cls, folder: Path) -> "Translations":
+        documents: dict[str, DocumentTranslation] = {}
+        if not folder.is_dir():
+            return cls()
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise PolicyQAError(f"{path}: not valid TOML ({exc})") from exc
+            doc_id = data.get("doc_id")
+            if not isinstance(doc_id, str):
+                raise PolicyQAError(f"{path}: missing doc_id")
+            clauses, labels = {}, {}
+            for i, item in enumerate(data.get("clause", []), start=1):
+                cid, en = item.get("id"), item.get("en")
+                if not isinstance(cid, str) or not isinstance(en, str) or not en.strip():
+                    raise PolicyQAError(f"{path}: [[clause]] #{i} needs an id and a non-empty en")
+                if cid in clauses:
+                    raise PolicyQAError(f"{path}: clause {cid} is translated twice")
+                clauses[cid] = en.strip()
+                labels[cid] = item.get("label", "")
+            headings = {k: v for k, v in data.get("headings", {}).items() if isinstance(v, str)}
+            documents[doc_id] = DocumentTranslation(doc_id, data.get("title_en"), headings, clauses, labels, path)
+        return cls(documents)
+
+    def has(self, doc_id: str) -> bool:
+        return doc_id in self.documents
+
+    def count(self, doc_id: str) -> int:
+        d = self.documents.get(doc_id)
+        return len(d.clauses) if d else 0
+
+    def clause(self, clause_id: str) -> str | None:
+        return self._clauses.get(clause_id)
+
+    def title(self, doc_id: str) -> str | None:
+        d = self.documents.get(doc_id)
+        return d.title_en if d else None
+
+    def heading(self, doc_id: str, heading: str) -> str | None:
+        d = self.documents.get(doc_id)
+        return d.headings.get(heading) if d else None
+
+    def check(self, docs) -> list[str]:
+        """Warnings: clauses of translated documents without a translation, translations of no clause."""
+        warnings: list[str] = []
+        for doc in docs:
+            d = self.documents.get(doc.meta.doc_id)
+            if d is None:
+                continue
+            ids = {c.clause_id for c in doc.clauses}
+            missing = [c.clause_id for c in doc.clauses if c.clause_id not in d.clauses]
+            orphans = sorted(set(d.clauses) - ids)
+            if missing:
+                warnings.append(f"{doc.meta.doc_id}: {len(missing)} clause(s) without translation, e.g. {missing[0]}")
+            if orphans:
+                warnings.append(f"{doc.meta.doc_id}: translation(s) for unknown clause(s), e.g. {orphans[0]}")
+        return warnings

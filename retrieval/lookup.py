@@ -1,0 +1,142 @@
+"""Clause lookup: a question that names a clause by number, and a hint of which document.
+
+    parse_reference("深圳海关20条的第十六条是什么？")   -> Reference(value=16, bracketed=False, unit="条")
+    parse_reference("第（九）条讲了什么")               -> Reference(value=9, bracketed=True, unit="条")
+    parse_reference("What does article 16 say?")      -> Reference(value=16, bracketed=False, unit="article")
+    parse_reference("measure (9) of the Guangdong plan") -> Reference(value=9, bracketed=True, unit="measure")
+
+The document is chosen by how much of its title, issuer, year and English names the
+question mentions; the clause with that number in that document is put first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.model import Clause, ClauseKind, DocumentMeta
+from ingest.numbering import CN_NUMERAL, number_value
+
+from .glossary import Glossary
+from .tokenize import ChineseTokenizer, EnglishTokenizer
+
+_NUM = rf"[{CN_NUMERAL}]+|\d+"
+_ZH = [
+    (re.compile(rf"第\s*[（(]\s*({_NUM})\s*[）)]\s*(条|项|点|款|个)?"), True),
+    (re.compile(rf"第\s*({_NUM})\s*(条|项|点|款|个措施|项措施|项任务)"), False),
+    (re.compile(rf"(?:任务|措施|举措|条款)\s*[（(]?\s*({_NUM})\s*[）)]?"), False),
+    (re.compile(rf"[（(]\s*([{CN_NUMERAL}]+|\d{{1,2}})\s*[）)]"), True),
+]
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+          "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}
+_EN = re.compile(r"\b(article|art\.|measure|clause|item|task|point|no\.|number|section|paragraph|provision)\s*"
+                 r"(\()?\s*(\d{1,3}|[ivx]{1,5})\s*(\))?(?![\w])", re.I)
+_EN_BARE = re.compile(r"(?<![\w(])\((\d{1,3})\)")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    value: int
+    bracketed: bool
+    unit: str
+
+
+def parse_reference(question: str) -> Reference | None:
+    text = unicodedata.normalize("NFKC", question)
+    for pattern, bracketed in _ZH:
+        m = pattern.search(text)
+        if m:
+            try:
+                value = number_value(m.group(1))
+            except ValueError:
+                continue
+            if 0 < value < 1000:
+                unit = m.group(2) if m.lastindex and m.lastindex >= 2 and m.group(2) else ""
+                return Reference(value, bracketed, unit)
+    m = _EN.search(text)
+    if m:
+        raw = m.group(3).lower()
+        value = int(raw) if raw.isdigit() else _ROMAN.get(raw, 0)
+        if value:
+            return Reference(value, bool(m.group(2)), m.group(1).lower())
+    m = _EN_BARE.search(text)
+    if m:
+        return Reference(int(m.group(1)), True, "")
+    return None
+
+
+def _years(text: str) -> set[int]:
+    return {int(m.group(0)) for m in _YEAR.finditer(text)}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+class DocumentHints:
+    """Scores how strongly a question points at each document."""
+
+    def __init__(self, docs: list[DocumentMeta], *, glossary: Glossary, tokenizer: ChineseTokenizer) -> None:
+        self._english = EnglishTokenizer()
+        self._tokenizer = tokenizer
+        self._profiles = []
+        for d in docs:
+            names = [d.title or "", d.issuer or "", d.publisher or ""]
+            english = " ".join(x for x in [d.title_en or "", *(glossary.english(n) or "" for n in names if n)] if x)
+            zh_tokens = set(tokenizer.tokens(" ".join(names)))
+            years = _years(" ".join([d.date or "", d.title or "", d.doc_id]))
+            span = re.search(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})", d.title or "")
+            if span:
+                years |= set(range(int(span.group(1)), int(span.group(2)) + 1))
+            counts = set(re.findall(r"\d+条", _squash(d.title or "")))
+            self._profiles.append((d.doc_id, zh_tokens, set(self._english.tokens(english)), years, counts,
+                                   _squash(d.issuer or "")))
+
+    def scores(self, question: str) -> dict[str, float]:
+        q_zh = set(self._tokenizer.tokens(question))
+        q_en = set(self._english.tokens(question))
+        q_years = _years(question)
+        q_squashed = _squash(question)
+        out = {}
+        for doc_id, zh, en, years, counts, issuer in self._profiles:
+            score = 0.0
+            if zh:
+                score += 2.0 * len(q_zh & zh) / len(zh)
+            if en:
+                score += 2.0 * len(q_en & en) / len(en)
+            if q_years & years:
+                score += 1.0
+            if any(c in q_squashed for c in counts):
+                score += 1.0
+            if issuer and issuer in q_squashed:
+                score += 1.0
+            out[doc_id] = score
+        return out
+
+
+def choose_clause(ref: Reference, clauses: list[Clause], doc_scores: dict[str, float],
+                  rank_of: dict[str, int]) -> Clause | None:
+    """The clause a reference names: best-hinted document first, then style fit, then retrieval rank."""
+    candidates = [c for c in clauses if c.number and c.kind != ClauseKind.ANNEX_ROW and _value(c) == ref.value]
+    if ref.unit in ("项",) or ref.unit in ("item",):
+        candidates += [c for c in clauses if c.kind == ClauseKind.ANNEX_ROW and _value(c) == ref.value]
+    if not candidates:
+        return None
+    best_doc = max(doc_scores.values(), default=0.0)
+
+    def key(c: Clause) -> tuple:
+        hinted = doc_scores.get(c.doc_id, 0.0)
+        style_fit = ref.bracketed == ("paren" in c.style)
+        return (-(hinted >= best_doc > 0), -hinted, -(c.kind == ClauseKind.NUMBERED), -style_fit,
+                rank_of.get(c.clause_id, 10**9))
+
+    return min(candidates, key=key)
+
+
+def _value(clause: Clause) -> int:
+    try:
+        return number_value(clause.number)
+    except ValueError:
+        return -1

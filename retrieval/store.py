@@ -1,0 +1,157 @@
+"""The parsed corpus and its vectors in SQLite, one database per index build.
+
+Tables: `documents`, `clauses` (one row per clause, in document order, with the FAISS
+vector id), `sections`, `vectors` (content hash -> float32 bytes, reused by the next
+build so unchanged clauses are never embedded twice) and `info` (model name,
+dimension, fingerprint). Lists are JSON text; vectors are raw float32 bytes, never pickles.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ingest.model import Clause, ClauseKind, DocumentMeta, ParsedDocument, Section, Status
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, position INTEGER NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+    title TEXT, issuer TEXT, date TEXT, status TEXT NOT NULL, source_url TEXT, publisher TEXT, title_en TEXT,
+    provenance TEXT NOT NULL, levels TEXT NOT NULL, warnings TEXT NOT NULL, clause_count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS clauses (
+    clause_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id), position INTEGER NOT NULL,
+    kind TEXT NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL, path TEXT NOT NULL,
+    text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, responsible TEXT NOT NULL, lead TEXT NOT NULL,
+    responsible_by_paragraph TEXT NOT NULL, annex_rows TEXT NOT NULL, text_en TEXT, content_hash TEXT NOT NULL,
+    vector_id INTEGER NOT NULL UNIQUE);
+CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, position);
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL,
+    heading TEXT NOT NULL, path TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (content_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+"""
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Store:
+    """Read and write one build's database."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        if readonly:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self._db = sqlite3.connect(path, check_same_thread=False)
+            self._db.executescript(SCHEMA)
+        self._db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---------- writing ----------
+    def set_info(self, **values: str | int) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO info VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+
+    def add_document(self, doc: ParsedDocument, position: int, *, vector_ids: list[int], hashes: list[str],
+                     texts_en: dict[str, str] | None = None) -> None:
+        m = doc.meta
+        self._db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (m.doc_id, position, doc.path, doc.sha256, m.title, m.issuer, m.date, m.status.value, m.source_url,
+             m.publisher, m.title_en, _dumps(m.provenance), _dumps(list(doc.levels)), _dumps(list(doc.warnings)),
+             len(doc.clauses)))
+        texts_en = texts_en or {}
+        self._db.executemany(
+            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(c.clause_id, c.doc_id, c.position, c.kind.value, c.label, c.number, c.style, _dumps(list(c.path)),
+              c.text, c.start, c.end, _dumps(list(c.responsible)), _dumps(list(c.lead)),
+              _dumps([list(p) for p in c.responsible_by_paragraph]), _dumps(list(c.annex_rows)),
+              texts_en.get(c.clause_id, c.text_en), h, vid)
+             for c, vid, h in zip(doc.clauses, vector_ids, hashes, strict=True)])
+        self._db.executemany(
+            "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
+            [(s.doc_id, i, s.label, s.number, s.style, s.heading, _dumps(list(s.path)), s.start, s.end)
+             for i, s in enumerate(doc.sections)])
+
+    def put_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                             [(h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    # ---------- reading ----------
+    def info(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._db.execute("SELECT key, value FROM info")}
+
+    def vectors_for(self, hashes: Iterable[str], dimension: int) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        hashes = list(hashes)
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            rows = self._db.execute(
+                f"SELECT content_hash, vector FROM vectors WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk)
+            for r in rows:
+                vector = np.frombuffer(r["vector"], dtype=np.float32)
+                if vector.shape == (dimension,):
+                    out[r["content_hash"]] = vector
+        return out
+
+    def documents(self) -> list[DocumentMeta]:
+        return [_meta(r) for r in self._db.execute("SELECT * FROM documents ORDER BY position")]
+
+    def document_rows(self) -> list[sqlite3.Row]:
+        return list(self._db.execute("SELECT * FROM documents ORDER BY position"))
+
+    def document(self, doc_id: str) -> DocumentMeta | None:
+        row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _meta(row) if row else None
+
+    def document_hashes(self) -> dict[str, str]:
+        return {r["path"]: r["sha256"] for r in self._db.execute("SELECT path, sha256 FROM documents")}
+
+    def clauses(self, doc_id: str | None = None) -> Iterator[Clause]:
+        if doc_id is None:
+            rows = self._db.execute(
+                "SELECT c.* FROM clauses c JOIN documents d USING (doc_id) ORDER BY d.position, c.position")
+        else:
+            rows = self._db.execute("SELECT * FROM clauses WHERE doc_id = ? ORDER BY position", (doc_id,))
+        for r in rows:
+            yield _clause(r)
+
+    def clause(self, clause_id: str) -> Clause | None:
+        row = self._db.execute("SELECT * FROM clauses WHERE clause_id = ?", (clause_id,)).fetchone()
+        return _clause(row) if row else None
+
+    def clause_rows(self) -> list[tuple[int, str, str]]:
+        """(vector_id, clause_id, content_hash) for every clause."""
+        return [(r[0], r[1], r[2]) for r in self._db.execute("SELECT vector_id, clause_id, content_hash FROM clauses")]
+
+    def sections(self, doc_id: str) -> list[Section]:
+        return [Section(r["doc_id"], r["label"], r["number"], r["style"], r["heading"], tuple(json.loads(r["path"])),
+                        r["start"], r["end"])
+                for r in self._db.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY position", (doc_id,))]
+
+
+def _meta(r: sqlite3.Row) -> DocumentMeta:
+    return DocumentMeta(doc_id=r["doc_id"], title=r["title"], issuer=r["issuer"], date=r["date"],
+                        status=Status(r["status"]), source_url=r["source_url"], publisher=r["publisher"],
+                        title_en=r["title_en"], provenance=json.loads(r["provenance"]))
+
+
+def _clause(r: sqlite3.Row) -> Clause:
+    return Clause(
+        clause_id=r["clause_id"], doc_id=r["doc_id"], position=r["position"], kind=ClauseKind(r["kind"]),
+        label=r["label"], number=r["number"], style=r["style"], path=tuple(json.loads(r["path"])), text=r["text"],
+        start=r["start"], end=r["end"], responsible=tuple(json.loads(r["responsible"])),
+        lead=tuple(json.loads(r["lead"])),
+        responsible_by_paragraph=tuple(tuple(p) for p in json.loads(r["responsible_by_paragraph"])),
+        annex_rows=tuple(json.loads(r["annex_rows"])), text_en=r["text_en"])
