@@ -117,6 +117,53 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
             typer.echo(f"     {h.clause.text[:160]}")
 
 
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument(help="the question (omit with --batch)")] = None,
+        batch: Annotated[Optional[Path], typer.Option("--batch", help="JSON Lines file with id and question per line")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output (CONTRACTS §2)")] = False,
+        k: Annotated[int, typer.Option("--k", min=1, max=50, help="clauses retrieved per question")] = 5,
+        index_dir: IndexDirOption = None) -> None:
+    """Answer a question (or a batch file) with citations to the exact clauses."""
+    from .batch import answer_record, run_batch
+
+    if (question is None) == (batch is None):
+        _err("error: give either a QUESTION or --batch FILE")
+        raise typer.Exit(2)
+    qa = _service(index_dir)
+    if batch is not None:
+        try:
+            handle = batch.open(encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot read {batch}: {exc.strerror}", 2) from None
+        failed = 0
+        try:
+            with handle:
+                for line in run_batch(handle, qa.ask, k=k):
+                    failed += not line.ok
+                    if as_json:
+                        sys.stdout.write(json.dumps(line.record, ensure_ascii=False) + "\n")
+                    else:
+                        rec = line.record
+                        typer.echo(f"[{rec.get('id')}] " + (rec.get("answer") or f"error: {rec.get('error')}") + "\n")
+                    sys.stdout.flush()
+        except PolicyQAError as exc:
+            raise _fail(exc) from None
+        if failed:
+            _err(f"{failed} line(s) could not be answered; see the error records")
+            raise typer.Exit(1)
+        return
+    try:
+        answer = qa.ask(question, k=k)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(answer_record(None, answer), ensure_ascii=False) + "\n")
+    else:
+        typer.echo(answer.text)
+        for n, h in enumerate(answer.citations, start=1):
+            typer.echo(f"[{n}] {h.clause.clause_id}")
+
+
 def main() -> None:
     app()
 

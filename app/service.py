@@ -21,14 +21,17 @@ from retrieval.indexer import IngestReport, build_index
 from retrieval.loaded import LoadedIndex
 from retrieval.progress import Progress
 from retrieval.resources import Resources
-from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
+from retrieval.language import detect_language
+from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig, validate_question
 
+from .answer import Answer, AnswerConfig, ExtractiveAnswerer
 from .settings import Settings
 
 
 class PolicyQA:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
-                 search_config: SearchConfig | None = None) -> None:
+                 search_config: SearchConfig | None = None, answer_config: AnswerConfig | None = None,
+                 chat_model=None) -> None:
         self.settings = settings
         self.index_dir = IndexDir(settings.index_dir)
         self._embedder = embedder
@@ -36,7 +39,11 @@ class PolicyQA:
         self._lock = threading.RLock()
         self._loaded: LoadedIndex | None = None
         self._searcher: HybridSearcher | None = None
-        self._answerer = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._answer_config = answer_config
+        if answer_config is None and settings.answer_threshold is not None:
+            self._answer_config = AnswerConfig(threshold=settings.answer_threshold)
+        self._chat_model = chat_model
 
     # ---------- building ----------
     @property
@@ -103,3 +110,33 @@ class PolicyQA:
         if position is None:
             raise UnknownIdError(f"unknown clause id {clause_id!r}; ids look like 'gd-2014-stabilize-trade#6.18'")
         return self.index.clauses[position]
+
+    # ---------- answering ----------
+    @property
+    def answerer(self) -> ExtractiveAnswerer:
+        with self._lock:
+            index = self.index
+            if self._answerer is None:
+                self._answerer = ExtractiveAnswerer(glossary=index.resources.glossary,
+                                                    tokenizer=index.resources.tokenizer(), config=self._answer_config)
+            return self._answerer
+
+    @property
+    def chat_model(self):
+        """The optional language model (off unless POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL are set)."""
+        if self._chat_model is None and self.settings.llm_base_url and self.settings.llm_model:
+            from .generate import openai_chat_model
+
+            self._chat_model = openai_chat_model(self.settings)
+        return self._chat_model
+
+    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> Answer:
+        question = validate_question(question)
+        language = detect_language(question)
+        hits = self.searcher.search(question, k=k or self.settings.k, filters=filters, language=language)
+        extractive = self.answerer.answer(question, language, hits)
+        if self.chat_model is None or extractive.refused:
+            return extractive
+        from .generate import GroundedGenerator
+
+        return GroundedGenerator(self.chat_model).answer(extractive)

@@ -32,35 +32,49 @@ class DocumentTranslation:
 
 
 class Translations:
-    def __init__(self, documents: dict[str, DocumentTranslation] | None = None) -> None:
+    def __init__(self, documents: dict[str, DocumentTranslation] | None = None,
+                 errors: tuple[str, ...] = ()) -> None:
         self.documents = documents or {}
+        self.errors = errors  # files that could not be read: reported, the rest still used
         self._clauses = {cid: en for d in self.documents.values() for cid, en in d.clauses.items()}
 
     @classmethod
     def load(cls, folder: Path) -> "Translations":
         documents: dict[str, DocumentTranslation] = {}
+        errors: list[str] = []
         if not folder.is_dir():
             return cls()
         for path in sorted(folder.glob("*.toml")):
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise PolicyQAError(f"{path}: not valid TOML ({exc})") from exc
-            doc_id = data.get("doc_id")
-            if not isinstance(doc_id, str):
-                raise PolicyQAError(f"{path}: missing doc_id")
-            clauses, labels = {}, {}
-            for i, item in enumerate(data.get("clause", []), start=1):
-                cid, en = item.get("id"), item.get("en")
-                if not isinstance(cid, str) or not isinstance(en, str) or not en.strip():
-                    raise PolicyQAError(f"{path}: [[clause]] #{i} needs an id and a non-empty en")
-                if cid in clauses:
-                    raise PolicyQAError(f"{path}: clause {cid} is translated twice")
-                clauses[cid] = en.strip()
-                labels[cid] = item.get("label", "")
-            headings = {k: v for k, v in data.get("headings", {}).items() if isinstance(v, str)}
-            documents[doc_id] = DocumentTranslation(doc_id, data.get("title_en"), headings, clauses, labels, path)
-        return cls(documents)
+                documents_in_file = cls._load_file(path)
+            except PolicyQAError as exc:
+                errors.append(str(exc))
+                continue
+            documents[documents_in_file.doc_id] = documents_in_file
+        return cls(documents, tuple(errors))
+
+    @staticmethod
+    def _load_file(path: Path) -> DocumentTranslation:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise PolicyQAError(f"{path}: not valid TOML ({exc})") from exc
+        doc_id = data.get("doc_id")
+        if not isinstance(doc_id, str):
+            raise PolicyQAError(f"{path}: missing doc_id")
+        clauses, labels = {}, {}
+        for i, item in enumerate(data.get("clause", []), start=1):
+            cid, en = item.get("id"), item.get("en")
+            if not isinstance(cid, str) or not isinstance(en, str):
+                raise PolicyQAError(f"{path}: [[clause]] #{i} needs an id and an en text")
+            if not en.strip():
+                continue  # not translated yet: counts as missing
+            if cid in clauses:
+                raise PolicyQAError(f"{path}: clause {cid} is translated twice")
+            clauses[cid] = en.strip()
+            labels[cid] = item.get("label", "")
+        headings = {k: v for k, v in data.get("headings", {}).items() if isinstance(v, str) and v.strip()}
+        return DocumentTranslation(doc_id, data.get("title_en") or None, headings, clauses, labels, path)
 
     def has(self, doc_id: str) -> bool:
         return doc_id in self.documents

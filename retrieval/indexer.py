@@ -131,6 +131,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
     with index_dir.lock():
         docs, errors = parse_corpus(paths, resources.manifest, progress)
         translations = resources.translations
+        errors += translations.errors
         docs = [_apply_translations(d, translations) for d in docs]
         reports = tuple(_report(d, translations.count(d.meta.doc_id)) for d in docs)
         warnings = tuple(translations.check(docs))

@@ -1,0 +1,102 @@
+"""How a clause, a document and caveats are named in an answer, in Chinese and in English.
+
+    zh_clause_ref(Clause(label="（十四）", style="cn-paren", …))   -> "第（十四）条"
+    zh_clause_ref(Clause(label="十六、", number="十六", …))         -> "第十六条"
+    en_clause_ref(Clause(label="（十四）", number="十四", …))       -> "measure (14)"
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ingest.model import Clause, ClauseKind, DocumentMeta, Status
+from ingest.numbering import number_value
+from retrieval.glossary import Glossary
+
+OLD_AFTER_YEARS = 5
+
+
+def zh_clause_ref(clause: Clause) -> str:
+    if clause.kind == ClauseKind.ANNEX_ROW:
+        return clause.label.replace(" ", "")
+    if not clause.label:
+        return "（无编号部分）"
+    if clause.style.endswith("paren"):
+        return f"第{clause.label}条"
+    if clause.style.startswith("di-"):
+        return clause.label
+    return f"第{clause.number}条"
+
+
+def en_clause_ref(clause: Clause) -> str:
+    if not clause.label:
+        return "an unnumbered passage"
+    try:
+        n = number_value(clause.number)
+    except ValueError:
+        return clause.label
+    if clause.kind == ClauseKind.ANNEX_ROW:
+        return f"item {n} of the annex"
+    if clause.style.endswith("paren"):
+        return f"measure ({n})"
+    if clause.style.startswith("di-"):
+        return f"article {n}"
+    return f"item {n}" if clause.style.startswith("ar") else f"article {n}"
+
+
+def zh_date(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def en_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def is_old(doc: DocumentMeta, today: date) -> bool:
+    if not doc.date:
+        return False
+    issued = date.fromisoformat(doc.date)
+    return (today - issued).days > OLD_AFTER_YEARS * 365.25
+
+
+def zh_source(doc: DocumentMeta) -> str:
+    """"《广东省支持外贸稳定增长实施方案》（广东省人民政府办公厅，2014年5月23日）" """
+    parts = [doc.issuer or "发文机关未注明"]
+    parts.append(zh_date(doc.date) if doc.date else "日期未注明")
+    title = doc.title or doc.doc_id
+    return f"《{title}》（{'，'.join(parts)}）"
+
+
+def en_source(doc: DocumentMeta, glossary: Glossary) -> str:
+    title_en = doc.title_en or (glossary.english(doc.title) if doc.title else None)
+    title = doc.title or doc.doc_id
+    named = f"“{title_en}” ({title})" if title_en else f"“{title}” (no English title available)"
+    if doc.issuer:
+        issuer_en = glossary.english(doc.issuer)
+        who = f"issued by {issuer_en} ({doc.issuer})" if issuer_en else f"issued by {doc.issuer}"
+    else:
+        who = "issuing body not stated"
+    when = en_date(doc.date) if doc.date else "date not stated"
+    return f"{named}, {who}, {when}"
+
+
+def zh_caveats(doc: DocumentMeta, today: date) -> list[str]:
+    notes = []
+    if doc.status == Status.DRAFT:
+        notes.append(f"注意：《{doc.title}》是征求意见稿，并非正式发布的文件。")
+    if is_old(doc, today):
+        notes.append(f"注意：《{doc.title}》发布于{zh_date(doc.date)}，已超过五年，请核实该措施是否仍然有效。")
+    return notes
+
+
+def en_caveats(doc: DocumentMeta, today: date, glossary: Glossary) -> list[str]:
+    notes = []
+    name = doc.title_en or doc.title
+    if doc.status == Status.DRAFT:
+        notes.append(f"Note: “{name}” is a draft for comments (征求意见稿), not an issued document.")
+    if is_old(doc, today):
+        notes.append(f"Note: “{name}” dates from {en_date(doc.date)}, more than five years ago; "
+                     "check whether it is still in force.")
+    return notes
