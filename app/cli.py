@@ -18,6 +18,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from ingest.errors import PolicyQAError  # noqa: E402
 
+from retrieval.builds import IndexDir  # noqa: E402
+
 from .settings import Settings  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -162,6 +164,63 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="the question (om
         typer.echo(answer.text)
         for n, h in enumerate(answer.citations, start=1):
             typer.echo(f"[{n}] {h.clause.clause_id}")
+
+
+@app.command("eval")
+def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="gold JSONL file (repeatable; default eval/gold/*.jsonl)")] = None,
+                 k: Annotated[int, typer.Option("--k", min=1, max=50)] = 5,
+                 as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+                 report: Annotated[Optional[Path], typer.Option("--report", help="write report.md, chart.png, results.json here")] = None,
+                 compare_to: Annotated[Optional[Path], typer.Option("--compare", help="an earlier results.json: print the deltas")] = None,
+                 baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="run the naive baseline beside")] = True,
+                 index_dir: IndexDirOption = None) -> None:
+    """Run the gold questions: retrieval, answer and latency figures, beside the naive baseline."""
+    from eval.gold import load_gold
+    from eval.report import compare, table, write_report
+    from eval.runner import run_eval, to_json
+    from retrieval.progress import RichProgress
+
+    qa = _service(index_dir)
+    previous = None
+    if compare_to is not None:
+        try:
+            previous = json.loads(compare_to.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise _fail(f"cannot read {compare_to} as an earlier results.json: {exc}", 2) from None
+    try:
+        questions = load_gold(list(gold) if gold else None)
+        with RichProgress() as progress:
+            run = run_eval(qa, questions, k=k, baseline=baseline, progress=progress)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    data = to_json(run)
+    if as_json:
+        sys.stdout.write(json.dumps({"k": k, "settings": run.settings, "groups": run.groups}, ensure_ascii=False) + "\n")
+    else:
+        typer.echo(table(run, [n for n in run.groups if n == "all" or n.startswith("lang:")]))
+    if report is not None:
+        paths = write_report(run, report)
+        _err(f"report written: {paths['report']}, {paths['chart']}, {paths['json']}")
+    if previous is not None:
+        for line in compare(data, previous) or ["no differences"]:
+            _err(line)
+
+
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option("--host", help="default 127.0.0.1 (POLICYQA_HOST)")] = None,
+          port: Annotated[Optional[int], typer.Option("--port", help="default 7860 (POLICYQA_PORT)")] = None,
+          index_dir: IndexDirOption = None) -> None:
+    """Serve the chat UI at / and the API at /api (docs at /docs)."""
+    import uvicorn
+
+    from .api import create_app
+
+    settings = _settings(index_dir)
+    host, port = host or settings.host, port or settings.port
+    if settings.index_dir and IndexDir(settings.index_dir).current() is None:
+        _err(f"warning: no index in {settings.index_dir} yet; run `policyqa ingest` (answers fail until then)")
+    _err(f"PolicyQA: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def main() -> None:
