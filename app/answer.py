@@ -20,6 +20,7 @@ from datetime import date
 from ingest.model import ClauseKind
 from retrieval.glossary import Glossary
 from retrieval.language import Language
+from retrieval.places import covers, places_in
 from retrieval.searcher import Hit
 from retrieval.tokenize import ChineseTokenizer, EnglishTokenizer
 
@@ -91,6 +92,13 @@ class ExtractiveAnswerer:
         return zh
 
     def evidence(self, question: str, language: Language, hit: Hit) -> float:
+        places = places_in(question)
+        if places:
+            d = hit.document
+            context = " ".join([d.title or "", d.issuer or "", d.publisher or "", " ".join(hit.clause.path),
+                                hit.clause.text])
+            if not covers(places, context):
+                return 0.0  # the question is about another jurisdiction than this clause's
         if "lookup" in hit.sources:
             return 1.0
         w = self.config.weight_score

@@ -22,7 +22,7 @@ from ingest.model import Status
 from retrieval.searcher import MAX_QUESTION_CHARS, Filters
 
 from .answer import Answer
-from .citations import Citation, to_citation
+from retrieval.citations import Citation, to_citation
 from .feedback import FeedbackStore
 from .service import PolicyQA
 from .settings import Settings

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ingest.errors import InvalidQueryError
 
 from .answer import Answer
-from .citations import citation_dict
+from retrieval.citations import citation_dict
 
 
 def answer_record(item_id, answer: Answer) -> dict:

@@ -75,7 +75,7 @@ def clauses(index_dir: IndexDirOption = None,
             as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one Citation per line")] = False,
             doc: Annotated[Optional[str], typer.Option("--doc", help="only this document id")] = None) -> None:
     """Every clause of the index, in document order."""
-    from .citations import citation_dict
+    from retrieval.citations import citation_dict
 
     qa = _service(index_dir)
     try:
@@ -102,7 +102,7 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
     """The clauses that best match a question, best first."""
     from retrieval.searcher import Filters
 
-    from .citations import citation_dict
+    from retrieval.citations import citation_dict
 
     qa = _service(index_dir)
     try:

@@ -30,6 +30,7 @@ from .builds import IndexDir
 from .dense import DenseIndex
 from .embedders import Embedder, fingerprint
 from .lexical import LexicalIndex
+from .passages import WINDOW, windows
 from .progress import Progress, NullProgress
 from .resources import Resources
 from .store import Store
@@ -124,7 +125,8 @@ def parse_corpus(paths: list[Path], manifest: Manifest, progress: Progress) -> t
 
 def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                 embedder_factory: Callable[[], Embedder], model_name: str,
-                progress: Progress | None = None, hnsw_above: int = 20000, force: bool = False) -> IngestReport:
+                progress: Progress | None = None, hnsw_above: int = 20000, window: int = WINDOW,
+                force: bool = False) -> IngestReport:
     """Parse `paths` and publish a new build holding exactly these documents."""
     progress = progress or NullProgress()
     started = time.perf_counter()
@@ -140,7 +142,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                                 f"no supported files under {', '.join(map(str, paths))}") +
                                 ". The last good index (if any) is still in place.")
         extra = {"model": model_name, "parser": PARSER_VERSION, "resources": resources.fingerprint(),
-                 "hnsw_above": str(hnsw_above)}
+                 "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(docs, extra)
         current = index_dir.current()
         previous: Store | None = None
@@ -154,17 +156,13 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
         embedder = embedder_factory()
         model_fp = fingerprint(embedder)
         clauses = [(d, c) for d in docs for c in d.clauses]
-        texts = [embedding_text(d, c, d.meta.title) for d, c in clauses]
-        texts_en = [(i, c.text_en) for i, (d, c) in enumerate(clauses) if c.text_en]
-        hashes = [_hash(model_fp, t) for t in texts]
-        hashes_en = [_hash(model_fp, "en\x00" + t) for _, t in texts_en]
+        passages = plan_passages(clauses, window=window)
         cached: dict[str, np.ndarray] = {}
         if previous is not None:
             if previous.info().get("model_fingerprint") == model_fp:
-                cached = previous.vectors_for(set(hashes) | set(hashes_en), embedder.dimension)
+                cached = previous.vectors_for({_hash(model_fp, t) for t in passages.texts()}, embedder.dimension)
             previous.close()
-        todo = sorted({h: t for h, t in list(zip(hashes, texts)) + list(zip(hashes_en, (t for _, t in texts_en)))
-                       if h not in cached}.items())
+        todo = sorted({h: t for t in passages.texts() if (h := _hash(model_fp, t)) not in cached}.items())
         task = progress.task("embedding", total=len(todo))
         batch = 64
         for i in range(0, len(todo), batch):
@@ -174,14 +172,14 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
             progress.advance(task, len(chunk))
         tmp = index_dir.new_build()
         try:
-            _write_build(tmp, docs, clauses, hashes, hashes_en, texts_en, cached, resources, embedder, model_name,
-                         model_fp, input_fp, hnsw_above, progress)
+            _write_build(tmp, docs, clauses, passages, cached, resources, embedder, model_name, model_fp, input_fp,
+                         hnsw_above, window, progress)
             build = index_dir.publish(tmp)
         except BaseException:
             index_dir.discard(tmp)
             raise
-    return IngestReport(reports, tuple(errors), build, embedded=len(todo),
-                        reused=len(hashes) + len(hashes_en) - len(todo),
+    total = len(set(passages.texts()))
+    return IngestReport(reports, tuple(errors), build, embedded=len(todo), reused=total - len(todo),
                         seconds=time.perf_counter() - started, warnings=warnings)
 
 
@@ -196,34 +194,66 @@ def _apply_translations(doc: ParsedDocument, translations: Translations) -> Pars
     return with_meta(doc, title_en=title_en) if title_en and not doc.meta.title_en else doc
 
 
-def _write_build(tmp: Path, docs, clauses, hashes, hashes_en, texts_en, vectors, resources: Resources,
-                 embedder: Embedder, model_name: str, model_fp: str, input_fp: str, hnsw_above: int,
+@dataclass(frozen=True, slots=True)
+class Passages:
+    """The searchable windows of every clause: Chinese (with context) and English translations.
+
+    zh[i] = (clause position, text to embed and tokenise); en likewise for translated clauses.
+    """
+
+    zh: tuple[tuple[int, str], ...]
+    en: tuple[tuple[int, str], ...]
+
+    def texts(self) -> list[str]:
+        return [t for _, t in self.zh] + [t for _, t in self.en]
+
+
+def plan_passages(clauses: list[tuple[ParsedDocument, Clause]], *, window: int = WINDOW) -> Passages:
+    zh: list[tuple[int, str]] = []
+    en: list[tuple[int, str]] = []
+    for position, (doc, clause) in enumerate(clauses):
+        head = embedding_text(doc, clause, doc.meta.title).split("\n", 1)[0] if clause.path or doc.meta.title else ""
+        for piece in windows(clause.text, size=window):
+            zh.append((position, f"{head}\n{piece}" if head else piece))
+        if clause.text_en:
+            title_en = doc.meta.title_en or ""
+            for piece in windows(clause.text_en, size=window * 3):
+                en.append((position, f"{title_en}\n{piece}" if title_en else piece))
+    return Passages(tuple(zh), tuple(en))
+
+
+def _write_build(tmp: Path, docs, clauses, passages: Passages, vectors, resources: Resources, embedder: Embedder,
+                 model_name: str, model_fp: str, input_fp: str, hnsw_above: int, window: int,
                  progress: Progress) -> None:
     resources.copy_into(tmp)
     store = Store(tmp / DB_NAME)
     offset = 0
     for position, doc in enumerate(docs):
         n = len(doc.clauses)
-        store.add_document(doc, position, vector_ids=list(range(offset, offset + n)), hashes=hashes[offset:offset + n])
+        ids = list(range(offset, offset + n))
+        store.add_document(doc, position, vector_ids=ids, hashes=[
+            _hash(model_fp, embedding_text(doc, c, doc.meta.title)) for c in doc.clauses])
         offset += n
-    used = set(hashes) | set(hashes_en)
-    store.put_vectors((h, vectors[h]) for h in used)
-    matrix = np.vstack([vectors[h] for h in hashes]) if hashes else np.zeros((0, embedder.dimension), np.float32)
-    DenseIndex.build(matrix, hnsw_above=hnsw_above).save(tmp / "dense.faiss")
-    if texts_en:
-        ids = np.array([i for i, _ in texts_en], dtype=np.int64)
-        matrix_en = np.vstack([vectors[h] for h in hashes_en])
-        DenseIndex.build(matrix_en, ids=ids, hnsw_above=hnsw_above).save(tmp / "dense_en.faiss")
+    hashes = {_hash(model_fp, t) for t in passages.texts()}
+    store.put_vectors((h, vectors[h]) for h in hashes)
+    for name, items in (("zh", passages.zh), ("en", passages.en)):
+        if not items and name == "en":
+            continue
+        matrix = (np.vstack([vectors[_hash(model_fp, t)] for _, t in items]) if items
+                  else np.zeros((0, embedder.dimension), np.float32))
+        DenseIndex.build(matrix, hnsw_above=hnsw_above).save(tmp / f"dense_{name}.faiss")
+        np.save(tmp / f"passages_{name}.npy", np.array([p for p, _ in items], dtype=np.int32), allow_pickle=False)
     task = progress.task("lexical index", total=2)
     tokenizer = resources.tokenizer()
-    LexicalIndex.build([tokenizer.tokens(f"{d.meta.title or ''} {' '.join(c.path)} {c.text}")
-                        for d, c in clauses]).save(tmp / "lexical_zh")
+    LexicalIndex.build([tokenizer.tokens(t) for _, t in passages.zh]).save(tmp / "lexical_zh")
     progress.advance(task)
     english = EnglishTokenizer()
-    LexicalIndex.build([english.tokens(c.text_en or "") for _, c in clauses]).save(tmp / "lexical_en")
+    LexicalIndex.build([english.tokens(t) for _, t in passages.en] or [[]]).save(tmp / "lexical_en")
     progress.advance(task)
     store.set_info(model=model_name, model_fingerprint=model_fp, dimension=embedder.dimension,
                    input_fingerprint=input_fp, parser_version=PARSER_VERSION, clauses=len(clauses),
-                   documents=len(docs), translated=len(texts_en), built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+                   documents=len(docs), passages=len(passages.zh), passages_en=len(passages.en),
+                   translated=len({p for p, _ in passages.en}), window=window,
+                   built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
     store.commit()
     store.close()

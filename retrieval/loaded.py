@@ -25,11 +25,13 @@ class LoadedIndex:
     info: dict[str, str]
     clauses: list[Clause]            # by vector id
     documents: dict[str, DocumentMeta]
-    dense: DenseIndex
-    dense_en: DenseIndex | None
+    dense: DenseIndex                # over Chinese passages (windows of clauses)
+    dense_en: DenseIndex | None      # over English translation passages, when the corpus has any
     lexical_zh: LexicalIndex
     lexical_en: LexicalIndex
     resources: Resources
+    passage_clause: np.ndarray       # passage id -> clause position
+    passage_clause_en: np.ndarray
 
     @classmethod
     def open(cls, index_dir: IndexDir) -> "LoadedIndex":
@@ -39,15 +41,17 @@ class LoadedIndex:
         by_id = {c.clause_id: c for c in store.clauses()}
         clauses = [by_id[cid] for _, cid, _ in sorted(rows)]
         documents = {d.doc_id: d for d in store.documents()}
-        n = len(clauses)
-        dense_en_path = build / "dense_en.faiss"
+        passage_clause = np.load(build / "passages_zh.npy", allow_pickle=False)
+        en_path = build / "passages_en.npy"
+        passage_clause_en = np.load(en_path, allow_pickle=False) if en_path.exists() else np.zeros(0, np.int32)
         return cls(
             build=build, store=store, info=store.info(), clauses=clauses, documents=documents,
-            dense=DenseIndex.load(build / "dense.faiss"),
-            dense_en=DenseIndex.load(dense_en_path) if dense_en_path.exists() else None,
-            lexical_zh=LexicalIndex.load(build / "lexical_zh", n),
-            lexical_en=LexicalIndex.load(build / "lexical_en", n),
+            dense=DenseIndex.load(build / "dense_zh.faiss"),
+            dense_en=DenseIndex.load(build / "dense_en.faiss") if en_path.exists() else None,
+            lexical_zh=LexicalIndex.load(build / "lexical_zh", len(passage_clause)),
+            lexical_en=LexicalIndex.load(build / "lexical_en", max(len(passage_clause_en), 1)),
             resources=Resources.from_build(build),
+            passage_clause=passage_clause, passage_clause_en=passage_clause_en,
         )
 
     def close(self) -> None:
@@ -66,8 +70,25 @@ class LoadedIndex:
                 f"(fingerprint {built_fp}), not {name!r} (fingerprint {fingerprint}); "
                 "re-run `policyqa ingest` with the model you want to search with")
 
-    def vector(self, vector_id: int) -> np.ndarray:
-        return self.dense.index.reconstruct(int(vector_id))
+    def passages_of(self, position: int) -> np.ndarray:
+        """Passage ids of the clause at `position`."""
+        if not hasattr(self, "_passages_of"):
+            order = np.argsort(self.passage_clause, kind="stable")
+            bounds = np.searchsorted(self.passage_clause[order], np.arange(len(self.clauses) + 1))
+            self._passages_of = [order[bounds[i]:bounds[i + 1]] for i in range(len(self.clauses))]
+        return self._passages_of[position]
+
+    def cosine(self, position: int, query: np.ndarray) -> float:
+        """Best cosine between the query and any passage of the clause."""
+        return max(float(query @ self.dense.index.reconstruct(int(p))) for p in self.passages_of(position))
+
+    def per_clause(self, passage_scores: np.ndarray, *, english: bool = False) -> np.ndarray:
+        """Max over each clause's passages: passage scores -> clause scores."""
+        mapping = self.passage_clause_en if english else self.passage_clause
+        out = np.zeros(len(self.clauses), dtype=np.float32)
+        if len(passage_scores) and len(mapping):
+            np.maximum.at(out, mapping[: len(passage_scores)], passage_scores[: len(mapping)])
+        return out
 
     def position_of(self, clause_id: str) -> int | None:
         if not hasattr(self, "_positions"):

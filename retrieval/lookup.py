@@ -26,8 +26,8 @@ _ZH = [
     (re.compile(rf"第\s*[（(]\s*({_NUM})\s*[）)]\s*(条|项|点|款|个)?"), True),
     (re.compile(rf"第\s*({_NUM})\s*(条|项|点|款|个措施|项措施|项任务)"), False),
     (re.compile(rf"(?:任务|措施|举措|条款)\s*[（(]?\s*({_NUM})\s*[）)]?"), False),
-    (re.compile(rf"[（(]\s*([{CN_NUMERAL}]+|\d{{1,2}})\s*[）)]"), True),
 ]
+_ZH_BARE = re.compile(rf"[（(]\s*([{CN_NUMERAL}]+|\d{{1,2}})\s*[）)]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}
 _EN = re.compile(r"\b(article|art\.|measure|clause|item|task|point|no\.|number|section|paragraph|provision)\s*"
@@ -61,6 +61,9 @@ def parse_reference(question: str) -> Reference | None:
         value = int(raw) if raw.isdigit() else _ROMAN.get(raw, 0)
         if value:
             return Reference(value, bool(m.group(2)), m.group(1).lower())
+    m = _ZH_BARE.search(text)
+    if m:
+        return Reference(number_value(m.group(1)), True, "")
     m = _EN_BARE.search(text)
     if m:
         return Reference(int(m.group(1)), True, "")

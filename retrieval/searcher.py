@@ -135,6 +135,9 @@ class HybridSearcher:
         """Chinese query terms: the question's own words, plus glossary terms for English phrases."""
         tokens = self.tokenizer.tokens(question)
         if language == "en":
+            # English words do not occur in the Chinese text; acronyms (RCEP, AEO, LNG) and glossary terms do
+            acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{1,9}\b", question)}
+            tokens = [t for t in tokens if not t.isascii() or t in acronyms]
             for term in self.glossary.expand(question):
                 tokens += self.tokenizer.tokens(term)
         return tokens
@@ -152,26 +155,25 @@ class HybridSearcher:
         weights = self.config.weights(language)
         n = self.config.candidates
         query = self.embedder.embed_query(question)
-        dense_ids, dense_scores = self.index.dense.search(query, n, allowed)
-        rankings: list[tuple[list[int], float]] = [(list(dense_ids), weights.dense)]
-        sources: dict[int, set[str]] = {int(i): {"dense"} for i in dense_ids}
-        lexical_scores = self.index.lexical_zh.scores(self.lexical_terms(question, language))
-        lexical_ids = self._top(lexical_scores, n, allowed)
-        rankings.append((lexical_ids, weights.lexical))
-        for i in lexical_ids:
-            sources.setdefault(i, set()).add("lexical")
+        rankings: list[tuple[list[int], float]] = []
+        sources: dict[int, set[str]] = {}
+
+        def add(ids: list[int], weight: float, name: str) -> None:
+            rankings.append((ids, weight))
+            for i in ids:
+                sources.setdefault(i, set()).add(name)
+
+        add(self._dense(self.index.dense, self.index.passage_clause, query, n, allowed), weights.dense, "dense")
+        lexical_scores = self.index.per_clause(self.index.lexical_zh.scores(self.lexical_terms(question, language)))
+        add(self._top(lexical_scores, n, allowed), weights.lexical, "lexical")
         if language == "en":
             if weights.dense_en and self.index.dense_en is not None:
-                ids_en, _ = self.index.dense_en.search(query, n, allowed)
-                rankings.append((list(ids_en), weights.dense_en))
-                for i in ids_en:
-                    sources.setdefault(int(i), set()).add("dense-en")
-            if weights.lexical_en:
-                scores_en = self.index.lexical_en.scores(self.english.tokens(question))
-                ids = self._top(scores_en, n, allowed)
-                rankings.append((ids, weights.lexical_en))
-                for i in ids:
-                    sources.setdefault(i, set()).add("lexical-en")
+                add(self._dense(self.index.dense_en, self.index.passage_clause_en, query, n, allowed),
+                    weights.dense_en, "dense-en")
+            if weights.lexical_en and len(self.index.passage_clause_en):
+                scores_en = self.index.per_clause(self.index.lexical_en.scores(self.english.tokens(question)),
+                                                  english=True)
+                add(self._top(scores_en, n, allowed), weights.lexical_en, "lexical-en")
         fused = rrf(rankings, k=self.config.rrf_k)
         for i in fused:
             if self._annex[i]:
@@ -184,10 +186,23 @@ class HybridSearcher:
         hits = []
         for i in order[:k]:
             clause = self.index.clauses[i]
-            cosine = float(query @ self.index.vector(i))
+            cosine = self.index.cosine(i, query)
             hits.append(Hit(clause, self.index.documents[clause.doc_id], round(normalised.get(i, 0.0), 4),
                             round(cosine, 4), round(float(lexical_scores[i]), 4), tuple(sorted(sources.get(i, ())))))
         return hits
+
+    def _dense(self, dense, mapping: np.ndarray, query: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        """Clause positions ranked by their best passage (dense search over passages)."""
+        passage_filter = None
+        if allowed is not None:
+            passage_filter = np.flatnonzero(np.isin(mapping, allowed))
+        ids, _ = dense.search(query, n * 3, passage_filter)
+        ranked_clauses: list[int] = []
+        for p in ids:
+            c = int(mapping[p])
+            if c not in ranked_clauses:
+                ranked_clauses.append(c)
+        return ranked_clauses[:n]
 
     @staticmethod
     def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:

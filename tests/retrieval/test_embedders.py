@@ -1,0 +1,91 @@
+"""The default embedder for real, and the sentence-transformers backend with a tiny model built offline."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from retrieval.embedders import DEFAULT_MODEL, SentenceTransformerEmbedder, UseEmbedder, as_langchain, make_embedder
+
+
+def test_default_embedder_is_cross_lingual_and_normalised():
+    embedder = make_embedder(DEFAULT_MODEL)
+    assert isinstance(embedder, UseEmbedder)
+    vectors = embedder.embed_documents(["出口信用保险", "export credit insurance", "海关查验场地"])
+    assert vectors.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > 0.75 > vectors[1] @ vectors[2]
+
+
+def test_default_path_does_not_import_sentence_transformers():
+    import subprocess
+
+    code = ("import sys; from retrieval.embedders import make_embedder; make_embedder().embed_query('x'); "
+            "print('sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_langchain_adapter():
+    embeddings = as_langchain(make_embedder())
+    assert len(embeddings.embed_query("海外仓")) == 512
+    assert len(embeddings.embed_documents(["海外仓", "跨境电商"])) == 2
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A small BERT with random weights and a WordPiece vocabulary trained on the corpus, saved to disk."""
+    from sentence_transformers import SentenceTransformer, models
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    from tests.conftest import CORPUS
+
+    root = tmp_path_factory.mktemp("tiny")
+    texts = [p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")]
+    wordpiece = BertWordPieceTokenizer(handle_chinese_chars=True, lowercase=True)
+    wordpiece.train_from_iterator(texts, vocab_size=3000, min_frequency=1)
+    wordpiece.save_model(str(root))
+    tokenizer = BertTokenizerFast(vocab_file=str(root / "vocab.txt"))
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=256)
+    bert_dir = root / "bert"
+    BertModel(config).save_pretrained(bert_dir)
+    tokenizer.save_pretrained(bert_dir)
+    word = models.Transformer(str(bert_dir), max_seq_length=128)
+    model = SentenceTransformer(modules=[word, models.Pooling(word.get_embedding_dimension())], device="cpu")
+    path = root / "st-model"
+    model.save(str(path))
+    return path
+
+
+def test_sentence_transformers_backend_loads_by_path_indexes_and_searches(tiny_model, tmp_path):
+    from app.service import PolicyQA
+    from app.settings import Settings
+    from tests.conftest import CORPUS
+
+    embedder = make_embedder(str(tiny_model))
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert embedder.dimension == 32
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "customs.txt").write_bytes((CORPUS / "sz-customs-business-environment-20.txt").read_bytes())
+    qa = PolicyQA(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model=str(tiny_model)))
+    report = qa.ingest()
+    assert report.clauses == 24 and qa.index.info["dimension"] == "32"
+    # the stored vectors are the model's: a clause's own indexed text is its nearest neighbour
+    index = qa.index
+    passage = int(np.flatnonzero(index.passage_clause == index.position_of("customs#5"))[0])
+    stored = index.dense.index.reconstruct(passage)
+    ids, scores = index.dense.search(stored, 1)
+    assert ids[0] == passage and scores[0] == pytest.approx(1.0, abs=1e-4)
+    # hybrid search still works end to end (the lexical side carries it: the weights are random)
+    hits = qa.search("出口锂电池危险货物的包装使用鉴定", k=3)
+    assert "customs#5" in [h.clause.clause_id for h in hits]
+
+
+def test_unknown_sentence_transformers_model_is_a_clear_error():
+    from ingest.errors import PolicyQAError
+
+    with pytest.raises(PolicyQAError, match="cannot load the sentence-transformers model 'no/such-model'"):
+        make_embedder("no/such-model")
