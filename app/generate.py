@@ -32,6 +32,9 @@ _LEADING_MARKERS = re.compile(r"^((?:\s*\[\d+\])+)")
 _MARKER = re.compile(r"\[(\d+)\]")
 _QUOTE = re.compile(r"[“「\"]([^”」\"]{2,})[”」\"]")
 MIN_SURVIVING_SHARE = 0.4
+MIN_SUPPORT = 0.5  # share of a sentence's Chinese character pairs (or English words) found in what it cites
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[a-z]{3,}")
 
 
 def openai_chat_model(settings):
@@ -63,9 +66,23 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def verify(text: str, clause_texts: list[str]) -> tuple[list[str], list[str]]:
+def support(sentence: str, cited: list[str]) -> float | None:
+    """How much of a sentence's wording its cited texts contain: Chinese character pairs, else English words."""
+    body = _MARKER.sub("", sentence)
+    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(body) for i in range(len(run) - 1)}
+    if pairs:
+        return sum(1 for p in pairs if any(p in c for c in cited)) / len(pairs)
+    words = set(_WORD.findall(body.lower()))
+    if words and any(c.isascii() or _WORD.search(c.lower()) for c in cited):
+        return sum(1 for w in words if any(w in c.lower() for c in cited)) / len(words)
+    return None
+
+
+def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None] | None = None
+           ) -> tuple[list[str], list[str]]:
     """(kept sentences, reasons for each removed sentence)."""
     kept, removed = [], []
+    clause_texts_en = clause_texts_en or [None] * len(clause_texts)
     for sentence in split_sentences(text):
         markers = [int(m) for m in _MARKER.findall(sentence)]
         if not markers:
@@ -78,6 +95,11 @@ def verify(text: str, clause_texts: list[str]) -> tuple[list[str], list[str]]:
         bad = [q for q in _QUOTE.findall(sentence) if not any(_norm(q) in c for c in cited)]
         if bad:
             removed.append(f"quote not found verbatim in the cited clause: {bad[0][:40]}")
+            continue
+        sources = [clause_texts[m - 1] for m in markers] + [t for m in markers if (t := clause_texts_en[m - 1])]
+        share = support(sentence, sources)
+        if share is not None and share < MIN_SUPPORT:
+            removed.append(f"wording not supported by the cited clause ({share:.0%}): {sentence[:40]}")
             continue
         kept.append(sentence)
     return kept, removed
@@ -106,7 +128,8 @@ class GroundedGenerator:
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         if "NOT_COVERED" in text:
             return replace(extractive, notes=extractive.notes + ("the model found the clauses insufficient",))
-        kept, removed = verify(text, [h.clause.text for h in extractive.citations])
+        kept, removed = verify(text, [h.clause.text for h in extractive.citations],
+                               [h.clause.text_en for h in extractive.citations])
         if not kept or sum(map(len, kept)) < MIN_SURVIVING_SHARE * len(text.strip()):
             return replace(extractive, mode="extractive-fallback", notes=extractive.notes + tuple(removed))
         # renumber markers in order of first use, keep only the cited clauses
