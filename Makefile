@@ -20,11 +20,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-# Chromium for the browser test comes from Debian, never from a download.
+# Chromium (and a CJK font for legible screenshots) for the browser test come from Debian, never from a download.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ) || \
-		echo "Chromium not installed: the browser test will be skipped (apt-get install chromium)."
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+		else \
+			echo "Chromium not installed: the browser test will be skipped (apt-get install chromium fonts-wqy-zenhei)."; \
+		fi; \
+	fi
 
 ingest: install
 	$(BIN)/policyqa ingest
