@@ -33,6 +33,7 @@ _RESPONSIBILITY = re.compile(r"^[（(〔].*[）)〕]。?$")
 @dataclass(frozen=True, slots=True)
 class AnswerConfig:
     threshold: float = 0.55     # evidence a clause needs to be cited (calibrated on the gold set)
+    threshold_en: float | None = None  # for English questions, when it differs (None: same as threshold)
     max_citations: int = 3
     relative: float = 0.85      # further clauses must reach this share of the best clause's evidence
     weight_score: float = 0.5   # evidence = weight_score * fused score + (1 - weight_score) * coverage
@@ -42,6 +43,8 @@ class AnswerConfig:
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 1:
             raise ValueError(f"threshold must be between 0 and 1. Currently, the threshold is {self.threshold}")
+        if self.threshold_en is not None and not 0 <= self.threshold_en <= 1:
+            raise ValueError(f"threshold_en must be between 0 and 1. Currently, the threshold_en is {self.threshold_en}")
         if self.max_citations <= 0:
             raise ValueError(f"max_citations must be greater than 0. Currently, it is {self.max_citations}")
 
@@ -104,12 +107,18 @@ class ExtractiveAnswerer:
         w = self.config.weight_score
         return round(w * hit.score + (1 - w) * self.coverage(question, language, hit), 4)
 
+    def threshold(self, language: Language) -> float:
+        if language == "en" and self.config.threshold_en is not None:
+            return self.config.threshold_en
+        return self.config.threshold
+
     def select(self, question: str, language: Language, hits: list[Hit]) -> tuple[list[Hit], list[float]]:
         scores = [self.evidence(question, language, h) for h in hits]
-        if not hits or max(scores) < self.config.threshold:
+        threshold = self.threshold(language)
+        if not hits or max(scores) < threshold:
             return [], scores
         best = max(scores)
-        chosen = [h for h, s in zip(hits, scores) if s >= self.config.threshold and s >= best * self.config.relative]
+        chosen = [h for h, s in zip(hits, scores) if s >= threshold and s >= best * self.config.relative]
         # an annex row repeats a task: cite the task when both are chosen
         tasks = {h.clause.clause_id for h in chosen}
         chosen = [h for h in chosen if not (h.clause.kind == ClauseKind.ANNEX_ROW and

@@ -67,16 +67,25 @@ class ChineseTokenizer:
 
 
 class EnglishTokenizer:
-    """Lower-cased words with a light plural/suffix folding: "warehouses" -> "warehous"."""
+    """Lower-cased words with light suffix folding, so inflections meet:
+    "warehouses", "warehouse" -> "warehous"; "taxes", "tax" -> "tax"; "processing" -> "process"."""
 
     def __init__(self, *, stopwords: frozenset[str] = DEFAULT_EN_STOPWORDS) -> None:
         self.stopwords = stopwords
 
     @staticmethod
     def stem(word: str) -> str:
-        for suffix in ("ies", "es", "s", "ing", "ed"):
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
+        if len(word) <= 3:
+            return word
+        if word.endswith("ies") and len(word) > 4:
+            return word[:-3] + "y"
+        for suffix in ("ing", "ed"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 3:
                 return word[: -len(suffix)]
+        if word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        if word.endswith("e") and len(word) > 3:
+            word = word[:-1]
         return word
 
     def tokens(self, text: str) -> list[str]:

@@ -89,3 +89,15 @@ def test_unknown_sentence_transformers_model_is_a_clear_error():
 
     with pytest.raises(PolicyQAError, match="cannot load the sentence-transformers model 'no/such-model'"):
         make_embedder("no/such-model")
+
+
+def test_default_encoder_is_reachable_through_sentence_transformers():
+    from sentence_transformers import SentenceTransformer
+
+    from retrieval.st_use import UseModule
+
+    model = SentenceTransformer(modules=[UseModule()], device="cpu")
+    texts = ["出口信用保险", "export credit insurance"]
+    vectors = model.encode(texts, normalize_embeddings=True)
+    assert vectors.shape == (2, 512)
+    assert np.allclose(vectors, UseEmbedder().embed_documents(texts), atol=1e-5)
