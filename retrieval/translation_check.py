@@ -33,17 +33,54 @@ def rendered(entry, english: str) -> bool:
     return any(f" {_phrase(form)} " in text for rendering in entry.en for form in _forms(rendering) if _phrase(form))
 
 
-def glossary_problems(clause: Clause, english: str, glossary: Glossary) -> list[Problem]:
+def _aligned(entry, text: str, boundaries: set[int] | None) -> bool:
+    """Does the term occur as whole words? "进出口" is in "改进出口退税" only across words (改进/出口)."""
+    if boundaries is None:
+        return True
+    start = text.find(entry.zh)
+    while start >= 0:
+        if start in boundaries and start + len(entry.zh) in boundaries:
+            return True
+        start = text.find(entry.zh, start + 1)
+    return False
+
+
+def glossary_problems(clause: Clause, english: str, glossary: Glossary, segmenter=None) -> list[Problem]:
+    """Glossary terms of the clause (as whole words, when a jieba `segmenter` is given) not rendered as listed."""
     problems = []
+    boundaries = None
+    if segmenter is not None:
+        boundaries = {0}
+        for _, start, end in segmenter.tokenize(clause.text):
+            boundaries |= {start, end}
     for entry in glossary.terms_in(clause.text):
+        if not _aligned(entry, clause.text, boundaries):
+            continue
         if not rendered(entry, english):
             problems.append(Problem(clause.clause_id, f"glossary term {entry.zh} should be rendered as "
                                                       f"{' | '.join(entry.en)!r}"))
     return problems
 
 
+def segmenter_for(glossary: Glossary, userdict: Path | None = None):
+    """jieba with the glossary's terms as words, so term boundaries follow word boundaries."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    if userdict is not None and userdict.exists():
+        tokenizer.load_userdict(str(userdict))
+    for e in glossary.entries:
+        if " " not in e.zh:
+            tokenizer.add_word(e.zh, freq=2000)
+    return tokenizer
+
+
 def check(clauses: list[Clause], translations: Translations, glossary: Glossary,
-          doc_ids: set[str] | None = None) -> list[Problem]:
+          doc_ids: set[str] | None = None, segmenter=None) -> list[Problem]:
     problems: list[Problem] = []
     by_doc: dict[str, list[Clause]] = {}
     for c in clauses:
@@ -67,7 +104,7 @@ def check(clauses: list[Clause], translations: Translations, glossary: Glossary,
                 continue
             if d.labels.get(c.clause_id, c.label) != c.label:
                 problems.append(Problem(c.clause_id, f"label {d.labels[c.clause_id]!r} but the clause is {c.label!r}"))
-            problems += glossary_problems(c, en, glossary)
+            problems += glossary_problems(c, en, glossary, segmenter)
     return problems
 
 
@@ -83,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     clauses = [c for f in discover([args.corpus]).files for c in parse_document(f, manifest).clauses]
     glossary_path = args.corpus / "resources" / "glossary.tsv"
     glossary = Glossary.load(glossary_path)
-    problems = check(clauses, Translations.load(args.corpus / "translations"), glossary, set(args.doc) or None)
+    problems = check(clauses, Translations.load(args.corpus / "translations"), glossary, set(args.doc) or None,
+                     segmenter_for(glossary, args.corpus / "resources" / "userdict.txt"))
     for p in problems:
         print(f"{p.clause_id}: {p.message}")
     print(f"{len(problems)} problem(s); glossary {glossary_path} has {len(glossary)} entries", file=sys.stderr)

@@ -7,7 +7,7 @@ from ingest.model import Clause, ClauseKind
 from ingest.pipeline import parse_document
 from ingest.translations import Translations
 from retrieval.glossary import Entry, Glossary
-from retrieval.translation_check import check
+from retrieval.translation_check import check, segmenter_for
 from tests.conftest import CORPUS, SEED_IDS
 
 
@@ -22,7 +22,8 @@ def test_every_clause_of_the_corpus_has_a_consistent_translation(corpus_clauses)
     assert not translations.errors
     glossary = Glossary.load(CORPUS / "resources" / "glossary.tsv")
     assert len(glossary) >= 300
-    problems = check(corpus_clauses, translations, glossary)
+    problems = check(corpus_clauses, translations, glossary,
+                     segmenter=segmenter_for(glossary, CORPUS / "resources" / "userdict.txt"))
     assert not problems, "\n".join(f"{p.clause_id}: {p.message}" for p in problems[:40])
     for doc_id in SEED_IDS:
         assert translations.title(doc_id)
@@ -52,3 +53,13 @@ def test_plural_and_case_still_count_as_the_glossary_rendering(tmp_path):
                                      'en = "1. Build Overseas Warehouses."\n', encoding="utf-8")
     glossary = Glossary([Entry("海外仓", ("overseas warehouse",), "term")])
     assert check([_clause("1.建设海外仓。")], Translations.load(tmp_path), glossary) == []
+
+
+def test_a_term_split_across_words_is_not_required():
+    glossary = Glossary([Entry("进出口", ("import and export",), "term")])
+    clause = _clause("1.积极争取改进出口退税负担机制。")
+    segmenter = segmenter_for(glossary)
+    from retrieval.translation_check import glossary_problems
+
+    assert glossary_problems(clause, "1. Improve the export tax refund burden mechanism.", glossary, segmenter) == []
+    assert glossary_problems(_clause("1.扩大进出口规模。"), "1. Expand trade.", glossary, segmenter)
