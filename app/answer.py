@@ -24,7 +24,11 @@ from retrieval.places import covers, places_in
 from retrieval.searcher import Hit
 from retrieval.tokenize import ChineseTokenizer, EnglishTokenizer
 
+import math
+from collections import Counter
+
 from . import frames
+from .answer_types import required_type, states
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _RESPONSIBILITY = re.compile(r"^[（(〔].*[）)〕]。?$")
@@ -33,7 +37,7 @@ _RESPONSIBILITY = re.compile(r"^[（(〔].*[）)〕]。?$")
 @dataclass(frozen=True, slots=True)
 class AnswerConfig:
     threshold: float = 0.55     # evidence a clause needs to be cited (calibrated on the gold set)
-    threshold_en: float | None = None  # for English questions, when it differs (None: same as threshold)
+    threshold_en: float | None = 0.40  # for English questions (None: same as threshold)
     max_citations: int = 3
     relative: float = 0.85      # further clauses must reach this share of the best clause's evidence
     weight_score: float = 0.5   # evidence = weight_score * fused score + (1 - weight_score) * coverage
@@ -66,12 +70,21 @@ class Answer:
 
 class ExtractiveAnswerer:
     def __init__(self, *, glossary: Glossary, tokenizer: ChineseTokenizer, config: AnswerConfig | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None, corpus_texts: list[str] = (), corpus_texts_en: list[str] = ()) -> None:
         self.glossary = glossary
         self.tokenizer = tokenizer
         self.english = EnglishTokenizer()
         self.config = config or AnswerConfig()
         self.today = today or date.today()
+        # how rare each term is in the corpus: covering "签证" matters more than covering "深圳"
+        self._df_zh = Counter(t for text in corpus_texts for t in set(tokenizer.tokens(text)))
+        self._df_en = Counter(w for text in corpus_texts_en for w in set(self.english.tokens(text)))
+        self._n_zh = max(len(corpus_texts), 1)
+        self._n_en = max(len(corpus_texts_en), 1)
+
+    def _idf(self, term: str, english: bool) -> float:
+        df, n = (self._df_en, self._n_en) if english else (self._df_zh, self._n_zh)
+        return math.log((n + 1) / (df.get(term, 0) + 1)) + 1.0
 
     # ---------- evidence ----------
     def question_terms(self, question: str, language: Language) -> set[str]:
@@ -83,16 +96,17 @@ class ExtractiveAnswerer:
         return {t for t in terms if len(t) >= 2 or not t.isascii()}
 
     def coverage(self, question: str, language: Language, hit: Hit) -> float:
-        """Share of the question's content terms that the clause (with its path and title) contains."""
-        haystack = f"{hit.document.title or ''} {' '.join(hit.clause.path)} {hit.clause.text}".lower()
-        terms = self.question_terms(question, language)
-        zh = sum(1 for t in terms if t in haystack) / len(terms) if terms else 0.0
+        """Share of the question's content terms, weighted by rarity (idf), that the clause contains
+        (with its path and title). English questions are compared with the clause's translation when it has one."""
         if language == "en" and hit.clause.text_en:
             words = set(self.english.tokens(question))
             clause_words = set(self.english.tokens(hit.clause.text_en + " " + (hit.document.title_en or "")))
-            en = len(words & clause_words) / len(words) if words else 0.0
-            return max(zh, en)
-        return zh
+            total = sum(self._idf(w, True) for w in words)
+            return sum(self._idf(w, True) for w in words & clause_words) / total if total else 0.0
+        haystack = f"{hit.document.title or ''} {' '.join(hit.clause.path)} {hit.clause.text}".lower()
+        terms = self.question_terms(question, language)
+        total = sum(self._idf(t, False) for t in terms)
+        return sum(self._idf(t, False) for t in terms if t in haystack) / total if total else 0.0
 
     def evidence(self, question: str, language: Language, hit: Hit) -> float:
         places = places_in(question)
@@ -104,6 +118,9 @@ class ExtractiveAnswerer:
                 return 0.0  # the question is about another jurisdiction than this clause's
         if "lookup" in hit.sources:
             return 1.0
+        asked = required_type(question)
+        if asked and not states(asked, hit.clause.text):
+            return 0.0  # asks for a figure of a kind this clause does not state
         w = self.config.weight_score
         return round(w * hit.score + (1 - w) * self.coverage(question, language, hit), 4)
 

@@ -117,8 +117,10 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._answerer is None:
-                self._answerer = ExtractiveAnswerer(glossary=index.resources.glossary,
-                                                    tokenizer=index.resources.tokenizer(), config=self._answer_config)
+                self._answerer = ExtractiveAnswerer(
+                    glossary=index.resources.glossary, tokenizer=index.resources.tokenizer(),
+                    config=self._answer_config, corpus_texts=[c.text for c in index.clauses],
+                    corpus_texts_en=[c.text_en for c in index.clauses if c.text_en])
             return self._answerer
 
     @property

@@ -44,17 +44,22 @@ def tune_weights(qa: PolicyQA) -> None:
         "en": [dict(dense=d, lexical=l, dense_en=de, lexical_en=le)
                for d, l, de, le in itertools.product((0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0))],
     }
+    only = os.environ.get("TUNE_LANG")
     for language, grid in grids.items():
+        if only and language != only:
+            continue
         questions = [q for q in gold if q.lang == language]
         results = []
-        for rrf_k in (10, 60):
+        for rrf_k, unnumbered in itertools.product((10, 60), (1.0, 0.7)):
             for weights in grid:
-                config = replace(base, rrf_k=rrf_k, **{language: Weights(**weights)})
+                config = replace(base, rrf_k=rrf_k, unnumbered_weight=unnumbered, **{language: Weights(**weights)})
                 h1, hk, mrr = retrieval_figures(qa.searcher.with_config(config), questions)
-                results.append((mrr, h1, hk, rrf_k, weights))
-                print(f"{language} rrf_k={rrf_k} {weights}: hit@1 {h1:.3f} hit@5 {hk:.3f} MRR {mrr:.3f}", flush=True)
+                results.append((mrr, h1, hk, rrf_k, unnumbered, weights))
+                print(f"{language} rrf_k={rrf_k} unnumbered={unnumbered} {weights}: hit@1 {h1:.3f} hit@5 {hk:.3f} "
+                      f"MRR {mrr:.3f}", flush=True)
         best = max(results, key=lambda r: (r[0], r[1]))
-        print(f"BEST {language}: rrf_k={best[3]} {best[4]} -> MRR {best[0]:.3f} hit@1 {best[1]:.3f} hit@5 {best[2]:.3f}")
+        print(f"BEST {language}: rrf_k={best[3]} unnumbered_weight={best[4]} {best[5]} -> MRR {best[0]:.3f} "
+              f"hit@1 {best[1]:.3f} hit@5 {best[2]:.3f}")
 
 
 def tune_threshold(qa: PolicyQA) -> None:
