@@ -36,7 +36,7 @@ _RESPONSIBILITY = re.compile(r"^[（(〔].*[）)〕]。?$")
 
 @dataclass(frozen=True, slots=True)
 class AnswerConfig:
-    threshold: float = 0.55     # evidence a clause needs to be cited (calibrated on the gold set)
+    threshold: float = 0.65     # evidence a clause needs to be cited (calibrated on the gold set, see eval/README.md)
     threshold_en: float | None = 0.40  # for English questions (None: same as threshold)
     max_citations: int = 3
     relative: float = 0.85      # further clauses must reach this share of the best clause's evidence

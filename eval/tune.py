@@ -40,7 +40,7 @@ def tune_weights(qa: PolicyQA) -> None:
     gold = [q for q in load_gold() if q.answerable]
     base = qa.searcher.config
     grids = {
-        "zh": [dict(dense=d, lexical=l) for d, l in itertools.product((0.5, 1.0, 1.5), (0.5, 1.0, 1.5))],
+        "zh": [dict(dense=d, lexical=l) for d, l in itertools.product((0.25, 0.5, 1.0, 1.5), (0.5, 1.0, 1.5, 2.0))],
         "en": [dict(dense=d, lexical=l, dense_en=de, lexical_en=le)
                for d, l, de, le in itertools.product((0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0))],
     }
@@ -52,7 +52,7 @@ def tune_weights(qa: PolicyQA) -> None:
         results = []
         for rrf_k, unnumbered in itertools.product((10, 60), (1.0, 0.7)):
             for weights in grid:
-                config = replace(base, rrf_k=rrf_k, unnumbered_weight=unnumbered, **{language: Weights(**weights)})
+                config = replace(base, rrf_k=rrf_k, **{language: Weights(**weights, unnumbered=unnumbered)})
                 h1, hk, mrr = retrieval_figures(qa.searcher.with_config(config), questions)
                 results.append((mrr, h1, hk, rrf_k, unnumbered, weights))
                 print(f"{language} rrf_k={rrf_k} unnumbered={unnumbered} {weights}: hit@1 {h1:.3f} hit@5 {hk:.3f} "

@@ -35,6 +35,7 @@ class Weights:
     lexical: float = 1.0
     dense_en: float = 0.0    # dense match against English translations
     lexical_en: float = 0.0  # BM25 over English translations
+    unnumbered: float = 1.0  # factor on preambles, notices, signatures (rarely the answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,9 @@ class SearchConfig:
     candidates: int = 50
     # chosen with `python -m eval.tune weights` on the gold set (figures in eval/README.md)
     rrf_k: int = 10
-    zh: Weights = Weights(dense=1.0, lexical=1.0)
-    en: Weights = Weights(dense=0.5, lexical=0.5, dense_en=0.0, lexical_en=1.0)
+    zh: Weights = Weights(dense=0.25, lexical=2.0, unnumbered=1.0)
+    en: Weights = Weights(dense=0.5, lexical=0.5, dense_en=0.0, lexical_en=1.0, unnumbered=0.7)
     annex_weight: float = 0.85  # annex rows repeat the body's tasks: prefer the task itself
-    unnumbered_weight: float = 0.7  # preambles, notices, signatures: rarely the answer
     lookup: bool = True
 
     def __post_init__(self) -> None:
@@ -182,7 +182,7 @@ class HybridSearcher:
             if self._annex[i]:
                 fused[i] *= self.config.annex_weight
             elif self._unnumbered[i]:
-                fused[i] *= self.config.unnumbered_weight
+                fused[i] *= weights.unnumbered
         order = ranked(fused)
         ceiling = sum(w for _, w in rankings) / (self.config.rrf_k + 1)
         normalised = {i: min(1.0, s / ceiling) for i, s in fused.items()}

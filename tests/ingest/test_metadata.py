@@ -1,0 +1,232 @@
+"""Document metadata: what each seed's text states, what the manifest adds, and what stays unknown."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ingest.errors import ManifestError
+from ingest.manifest import Manifest, load_manifest
+from ingest.metadata import extract, is_title_like, parse_date
+from ingest.model import Block, Status
+from ingest.pipeline import doc_id_for, parse_document
+from tests.conftest import CORPUS
+
+SZ2024 = "sz-2024-foreign-trade-measures"
+GD = "gd-2014-stabilize-trade"
+SZ2022 = "sz-2022-cross-border-ecommerce"
+CUSTOMS = "sz-customs-business-environment-20"
+DRAFT = "sz-trade-integration-draft"
+
+# ---------------------------------------------------------------------------------------------
+# parse_date
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("2014年5月23日", "2014-05-23"),
+    ("2024年2月20日", "2024-02-20"),
+    (" 2024 年 2 月 20 日 ", "2024-02-20"),
+    ("２０２４年２月２０日", "2024-02-20"),
+    ("二〇二四年二月二十日", "2024-02-20"),
+    ("二〇二四年十二月三十一日", "2024-12-31"),
+    ("二零一四年五月二十三日", "2014-05-23"),
+    ("二〇二四年二月二十九日", "2024-02-29"),  # a leap year
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", [
+    "2024年13月1日",
+    "2024年2月30日",           # no such day
+    "2023年2月29日",           # not a leap year
+    "二〇二四年二月三十日",
+    "2024年2月0日",
+    "2024年2月20日发布",        # a date line is only a date
+    "自2014年5月1日起",
+    "2024-02-20",
+    "2024年2月",
+    "",
+])
+def test_parse_date_rejects(text):
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(("text", "title_like"), [
+    ("深圳海关优化营商环境 20 条", True),
+    ("广东省支持外贸稳定增长实施方案", True),
+    ("深圳市促进内外贸一体化发展实施方案（征求意见稿）", True),
+    ("深圳市推动跨境电子商务高质量发展行动方案（2022-2025）", True),
+    ("深圳市推动外贸稳规模稳份额稳增长工作措施", True),
+    ("一、促进产业贸易紧密联动", False),
+    ("附錄", False),
+    ("为深入贯彻党的二十大精神，制定本措施。", False),
+    ("各有关单位：", False),
+])
+def test_is_title_like(text, title_like):
+    assert is_title_like(text) is title_like
+
+
+def _blocks(*texts: str) -> list[Block]:
+    return [Block(t, i * 100, i * 100 + len(t)) for i, t in enumerate(texts)]
+
+
+def test_extract_notice_signature_and_issued():
+    stated = extract(_blocks("深圳市商务局关于印发《深圳市推动外贸稳规模稳份额稳增长工作措施》的通知", "各有关单位：",
+                             "《深圳市推动外贸稳规模稳份额稳增长工作措施》已经市政府同意，现予以印发，请认真贯彻执行。",
+                             "特此通知。", "深圳市商务局", "2024年2月20日"))
+    assert (stated.title, stated.issuer, stated.date, stated.status) == (
+        "深圳市推动外贸稳规模稳份额稳增长工作措施", "深圳市商务局", "2024-02-20", Status.ISSUED)
+
+
+def test_extract_a_date_without_a_signature():
+    stated = extract(_blocks("某某实施方案", "二〇二四年二月二十日"))
+    assert (stated.title, stated.issuer, stated.date, stated.status) == ("某某实施方案", None, "2024-02-20", Status.UNKNOWN)
+
+
+def test_extract_draft_note_under_the_title():
+    stated = extract(_blocks("深圳市促进内外贸一体化发展实施方案", "（征求意见稿）", "为深入贯彻…，制定本实施方案。"))
+    assert (stated.title, stated.status) == ("深圳市促进内外贸一体化发展实施方案（征求意见稿）", Status.DRAFT)
+
+
+def test_extract_states_nothing_when_nothing_is_stated():
+    stated = extract(_blocks("为深入贯彻落实有关精神，结合实际，制定本方案。"))
+    assert (stated.title, stated.issuer, stated.date, stated.status) == (None, None, None, Status.UNKNOWN)
+
+
+# ---------------------------------------------------------------------------------------------
+# The seeds, from their text alone
+
+TEXT_ONLY = {
+    SZ2024: ("深圳市推动外贸稳规模稳份额稳增长工作措施", "深圳市商务局", "2024-02-20", Status.ISSUED),
+    GD: ("广东省支持外贸稳定增长实施方案", "广东省人民政府办公厅", "2014-05-23", Status.ISSUED),
+    # the text names no issuer and no date; it says it was formulated (制定), not issued
+    CUSTOMS: ("深圳海关优化营商环境 20 条", None, None, Status.UNKNOWN),
+    # an excerpt from a site; no issuer, no date, no statement of issue
+    SZ2022: ("深圳市推动跨境电子商务高质量发展行动方案（2022-2025）", None, None, Status.UNKNOWN),
+    DRAFT: ("深圳市促进内外贸一体化发展实施方案（征求意见稿）", None, None, Status.DRAFT),
+}
+
+
+@pytest.mark.parametrize("doc_id", list(TEXT_ONLY))
+def test_seed_metadata_from_the_text_alone(seeds_text_only, doc_id):
+    meta = seeds_text_only[doc_id].meta
+    assert (meta.title, meta.issuer, meta.date, meta.status) == TEXT_ONLY[doc_id]
+    assert (meta.source_url, meta.publisher, meta.title_en) == (None, None, None)
+    stated = {k for k, v in zip(("title", "issuer", "date"), TEXT_ONLY[doc_id]) if v is not None}
+    if TEXT_ONLY[doc_id][3] is not Status.UNKNOWN:
+        stated.add("status")
+    assert meta.provenance == {k: "text" for k in stated}
+    assert meta.doc_id == doc_id  # the file name
+
+
+def test_seed_metadata_with_the_manifest(seeds):
+    metas = {doc_id: doc.meta for doc_id, doc in seeds.items()}
+    assert (metas[SZ2024].issuer, metas[SZ2024].date, metas[SZ2024].status) == ("深圳市商务局", "2024-02-20", Status.ISSUED)
+    assert metas[SZ2024].source_url == "https://www.sz.gov.cn/cn/xxgk/zfxxgj/tzgg/content/post_11150327.html"
+    assert (metas[GD].issuer, metas[GD].date, metas[GD].status) == ("广东省人民政府办公厅", "2014-05-23", Status.ISSUED)
+    # the manifest names the customs office as issuer; still no date, status unknown
+    assert (metas[CUSTOMS].issuer, metas[CUSTOMS].date, metas[CUSTOMS].status) == ("深圳海关", None, Status.UNKNOWN)
+    assert metas[CUSTOMS].provenance["issuer"] == "text"
+    # the site that published sz-2022 is its publisher, not its issuer
+    assert (metas[SZ2022].issuer, metas[SZ2022].publisher, metas[SZ2022].date) == (None, "深圳市商务局", None)
+    assert (metas[DRAFT].issuer, metas[DRAFT].date, metas[DRAFT].status) == (None, None, Status.DRAFT)
+    assert {doc_id: m.title for doc_id, m in metas.items()} == {doc_id: t[0] for doc_id, t in TEXT_ONLY.items()}
+
+
+def test_seeds_agree_with_the_manifest(seeds):
+    """The manifest restates what the texts say; no seed gives a disagreement warning."""
+    assert {doc_id: doc.warnings for doc_id, doc in seeds.items()} == {doc_id: () for doc_id in seeds}
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest and text together
+
+
+def _copy_with_manifest(tmp_path, doc_id: str, entry: str):
+    shutil.copy(CORPUS / f"{doc_id}.txt", tmp_path / f"{doc_id}.txt")
+    (tmp_path / "manifest.toml").write_text(
+        f'[[document]]\nid = "renamed"\nfile = "{doc_id}.txt"\n{entry}\n', encoding="utf-8")
+    return parse_document(tmp_path / f"{doc_id}.txt", load_manifest(tmp_path / "manifest.toml"))
+
+
+def test_a_manifest_conflict_is_a_warning_and_the_manifest_wins(tmp_path):
+    doc = _copy_with_manifest(tmp_path, GD, 'title = "广东省外贸实施方案"\ndate = { value = "2014-05-30", from = "source page" }')
+    assert doc.meta.doc_id == "renamed"
+    assert (doc.meta.title, doc.meta.date) == ("广东省外贸实施方案", "2014-05-30")
+    assert doc.meta.provenance == {"title": "manifest", "date": "source page", "issuer": "text", "status": "text"}
+    assert doc.warnings == (
+        "manifest title '广东省外贸实施方案' differs from the text's '广东省支持外贸稳定增长实施方案'; using the manifest",
+        "manifest date '2014-05-30' differs from the text's '2014-05-23'; using the manifest",
+    )
+    assert doc.clauses[0].clause_id.startswith("renamed#")
+
+
+def test_a_status_conflict_is_a_warning(tmp_path):
+    doc = _copy_with_manifest(tmp_path, DRAFT, 'status = "issued"')
+    assert doc.meta.status is Status.ISSUED
+    assert doc.warnings == ("manifest status 'issued' differs from the text's 'draft'; using the manifest",)
+
+
+def test_spacing_and_width_differences_are_no_conflict(tmp_path):
+    doc = _copy_with_manifest(tmp_path, CUSTOMS, 'title = "深圳海关优化营商环境２０条"')
+    assert doc.warnings == ()
+    assert doc.meta.title == "深圳海关优化营商环境２０条"
+
+
+def test_what_neither_states_stays_unknown(tmp_path):
+    doc = _copy_with_manifest(tmp_path, CUSTOMS, 'source_url = "http://example.org/x"')
+    assert (doc.meta.issuer, doc.meta.date, doc.meta.status, doc.meta.publisher) == (None, None, Status.UNKNOWN, None)
+    assert doc.meta.source_url == "http://example.org/x"
+
+
+def test_a_file_not_in_the_manifest_gets_an_id_from_its_name(tmp_path, manifest):
+    target = tmp_path / "Guangdong Plan 2014.txt"
+    shutil.copy(CORPUS / f"{GD}.txt", target)
+    doc = parse_document(target, manifest)
+    assert doc.meta.doc_id == "guangdong-plan-2014"
+    assert doc.meta.title == "广东省支持外贸稳定增长实施方案"
+
+
+@pytest.mark.parametrize(("name", "doc_id"), [
+    ("Guangdong Plan 2014.txt", "guangdong-plan-2014"),
+    ("深圳 方案（试行）.md", "深圳-方案-试行"),
+    ("ＡＢＣ.txt", "abc"),
+    ("---.txt", "document"),
+])
+def test_doc_id_for(name, doc_id, tmp_path):
+    assert doc_id_for(tmp_path / name) == doc_id
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest validation
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[[document]]\nid = "a b"\n', r"id 'a b' must be a short name"),
+    ('[[document]]\nid = "a"\n[[document]]\nid = "a"\n', r"#2: id 'a' is used twice"),
+    ('[[document]]\nid = "a"\ndate = "2024/02/20"\n', r"\(a\): date '2024/02/20' must be YYYY-MM-DD"),
+    ('[[document]]\nid = "a"\nstatus = "in force"\n', r"\(a\): status 'in force'; use issued, draft or unknown"),
+    ('[[document]]\nid = "a"\ntitle = { value = "T", from = "guess" }\n', r"\(a\): title.from = 'guess'"),
+    ('[[document]]\nid = "a"\ntitle = 3\n', r"\(a\): title must be a string"),
+    ('[[document]\n', r"not valid TOML"),
+])
+def test_manifest_errors_name_the_entry_and_the_problem(tmp_path, body, message):
+    path = tmp_path / "manifest.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(path)
+
+
+def test_a_missing_manifest_is_empty(tmp_path):
+    manifest = load_manifest(tmp_path / "manifest.toml")
+    assert manifest.entries == ()
+    assert manifest.for_file(CORPUS / f"{GD}.txt") is None
+
+
+def test_the_corpus_manifest_finds_each_seed(manifest):
+    assert isinstance(manifest, Manifest)
+    for doc_id in TEXT_ONLY:
+        entry = manifest.for_file(CORPUS / f"{doc_id}.txt")
+        assert entry is not None and entry.doc_id == doc_id

@@ -1,0 +1,155 @@
+"""Property tests for the parser: generated documents that mix numbering schemes.
+
+Whatever the mix, every non-blank character of the body lands in exactly one clause or section
+heading, and the numbered units come out in document order, none lost and none invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.blocks import split_blocks
+from ingest.clauses import parse_structure
+from ingest.model import ParsedDocument
+from ingest.numbering import CN_NUMERAL, int_to_cn, match_label
+from ingest.pipeline import parse_text
+from tests.ingest.helpers import uncovered_and_overlaps
+
+# Prose from characters that cannot start a label or a heading: no numerals (一 十 百 两 …), no 第, 附, 年/月/日,
+# no brackets; every paragraph ends with "。", so it is never taken for a title, a signature or a cut line.
+PROSE_CHARS = "政策支持企业发展市场服务贸易加快推进建设创新合作完善优化提升强化加大力度平台体系机制深圳外贸"
+assert not set(PROSE_CHARS) & set(CN_NUMERAL + "第附年月日（）()")
+
+REFERENCES = ["按照第{a}条规定", "依照本条例第{a}条、第{b}条", "第{a}条规定", "第{a}条、第{b}条", "第{a}条的",
+              "第{a}条至第{b}条", "第{a}款所称", "（以下简称“三同”）", "依照第{a}条第{b}款"]
+
+words = st.text(alphabet=PROSE_CHARS, min_size=2, max_size=20)
+cn_numbers = st.integers(min_value=1, max_value=999)
+
+
+@st.composite
+def references(draw) -> str:
+    template = draw(st.sampled_from(REFERENCES))
+    return template.format(a=int_to_cn(draw(cn_numbers)), b=int_to_cn(draw(cn_numbers)))
+
+
+@st.composite
+def paragraphs(draw) -> str:
+    """"加快推进建设，按照第三条规定深圳外贸。" and the like: 1–3 clauses of prose, maybe a reference, a full stop;
+    maybe a page break inside a word of prose ("…工业园二\n\n期项目…"), never inside the reference (a line that
+    is only "第三条" reads as a heading, whatever followed it on the page before)."""
+    parts = draw(st.lists(words, min_size=1, max_size=3))
+    if draw(st.booleans()):
+        k = draw(st.integers(0, len(parts) - 1))
+        cut = draw(st.integers(1, len(parts[k]) - 1))
+        parts[k] = parts[k][:cut] + "\n\n" + parts[k][cut:]
+    if draw(st.booleans()):
+        parts.insert(draw(st.integers(0, len(parts))), draw(references()))  # at the start of the line, too
+    return "，".join(parts) + "。"
+
+
+@st.composite
+def labels(draw) -> str:
+    style = draw(st.sampled_from(["cn-dun", "cn-paren", "cn-paren-half", "ar-dot", "ar-paren", "di-tiao", "circled"]))
+    n = draw(cn_numbers)
+    return {
+        "cn-dun": f"{int_to_cn(n)}、",
+        "cn-paren": f"（{int_to_cn(n)}）",
+        "cn-paren-half": f"({int_to_cn(n)})",
+        "ar-dot": f"{n}.",
+        "ar-paren": f"（{n}）",
+        "di-tiao": f"第{int_to_cn(n)}条",
+        "circled": chr(ord("①") + (n - 1) % 20),
+    }[style]
+
+
+@dataclass
+class Generated:
+    text: str
+    labels: list[str]  # the numbered units' labels, in order
+
+
+@st.composite
+def documents(draw) -> Generated:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines.append(draw(words) + "实施方案")  # a title
+    lines += draw(st.lists(paragraphs(), max_size=3))  # preamble
+    printed: list[str] = []
+    for _ in range(draw(st.integers(1, 12))):
+        label = draw(labels())
+        printed.append(label)
+        gap = draw(st.sampled_from(["", " ", "\u3000"]))
+        line = label + gap + draw(words)  # a heading line: "（三）加快推进"
+        if draw(st.booleans()):
+            line += "。" + draw(paragraphs())  # or heading and text on one line
+        indent = draw(st.sampled_from(["", "\u3000\u3000", "  ", "## "]))
+        lines.append(indent + line)
+        lines += draw(st.lists(paragraphs(), max_size=2))
+    separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n", "\n \n"]),
+                               min_size=len(lines), max_size=len(lines)))
+    return Generated("".join(line + sep for line, sep in zip(lines, separators)), printed)
+
+
+def _parse(text: str) -> ParsedDocument:
+    blocks, structure = parse_text("gen", text)
+    return ParsedDocument(meta=None, path="gen", sha256="", text=text, clauses=structure.clauses,  # type: ignore[arg-type]
+                          sections=structure.sections, levels=structure.levels, warnings=structure.warnings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents())
+def test_every_character_lands_in_exactly_one_clause_or_heading(doc):
+    parsed = _parse(doc.text)
+    uncovered, overlaps = uncovered_and_overlaps(parsed)
+    assert uncovered == [], [doc.text[i] for i in uncovered]
+    assert overlaps == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents())
+def test_numbered_units_come_out_in_document_order(doc):
+    parsed = _parse(doc.text)
+    units = sorted([(c.start, c.label) for c in parsed.clauses if c.label] +
+                   [(s.start, s.label) for s in parsed.sections])
+    assert [label for _, label in units] == doc.labels  # every label once, nothing from prose or references
+    assert [c.position for c in parsed.clauses] == list(range(len(parsed.clauses)))
+    assert [c.start for c in parsed.clauses] == sorted(c.start for c in parsed.clauses)
+    assert len({c.clause_id for c in parsed.clauses}) == len(parsed.clauses)
+
+
+@settings(max_examples=200, deadline=None)
+@given(references(), words)
+def test_a_reference_is_never_a_label(reference, rest):
+    assert match_label(reference + rest + "。") is None
+    assert match_label(rest + reference + "。") is None
+
+
+def test_references_in_and_at_the_start_of_sentences_are_not_headings():
+    text = ("第一条 为了促进外贸发展，制定本办法。\n\n"
+            "第二条 企业按照第三条规定办理手续。\n\n"
+            "第三条 依照本条例第五条、第八条的规定执行。\n\n"
+            "第五条、第八条所列情形除外。\n\n"                 # a reference at the start of a line
+            "鼓励企业发展“同线同标同质”\n\n（以下简称“三同”）产品。\n\n"
+            "第三条规定的期限届满的，依法处理。\n")
+    _, structure = parse_text("t", text)
+    assert [c.label for c in structure.clauses if c.label] == ["第一条", "第二条", "第三条"]
+    assert structure.clauses[-1].label == "第三条"
+    assert "第五条、第八条所列情形除外。" in structure.clauses[-1].text
+    assert structure.warnings == ()
+
+
+def test_mixed_schemes_nest_in_the_order_first_used():
+    """一、 > （一） > 1. > （1） > 第一条 > ①: a unit with children is a section, or an intro when text follows its heading."""
+    text = "前言加快推进。\n\n一、政策\n\n（一）支持\n\n1.企业。发展市场。\n\n（1）服务\n\n第一条 贸易\n\n① 平台\n"
+    assert [b.text for b in split_blocks(text)] == [
+        "前言加快推进。", "一、政策", "（一）支持", "1.企业。发展市场。", "（1）服务", "第一条 贸易", "① 平台"]
+    structure = parse_structure("t", split_blocks(text))
+    assert [(c.label, c.kind.value, c.clause_id) for c in structure.clauses] == [
+        ("", "unnumbered", "t#p1"), ("1.", "intro", "t#1.1.1"), ("①", "numbered", "t#1.1.1.1.1.1")]
+    assert [s.label for s in structure.sections] == ["一、", "（一）", "（1）", "第一条"]
+    assert structure.clauses[-1].path == ("一、政策", "（一）支持", "1.企业", "（1）服务", "第一条 贸易", "① 平台")
+    assert structure.levels == ("cn-dun", "cn-paren", "ar-dot", "ar-paren", "di-条", "circled")
