@@ -79,6 +79,12 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._searcher is None:
+                # the embedder's weights and jieba's dictionary take about a second each to load: overlap them
+                embedder = self.embedder
+                warm = threading.Thread(target=embedder.embed_query, args=("warm-up",), daemon=True)
+                warm.start()
+                index.resources.tokenizer()
+                warm.join()
                 self._searcher = HybridSearcher(index, self.embedder, config=self._search_config)
             return self._searcher
 
