@@ -28,7 +28,7 @@ import math
 from collections import Counter
 
 from . import frames
-from .answer_types import required_type, states
+from .answer_types import required_type, states, years
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _RESPONSIBILITY = re.compile(r"^[（(〔].*[）)〕]。?$")
@@ -121,6 +121,12 @@ class ExtractiveAnswerer:
         asked = required_type(question)
         if asked and not states(asked, hit.clause.text):
             return 0.0  # asks for a figure of a kind this clause does not state
+        asked_years = years(question)
+        if asked_years:
+            d = hit.document
+            context = " ".join([d.title or "", d.date or "", " ".join(hit.clause.path), hit.clause.text])
+            if not asked_years <= years(context):
+                return 0.0  # asks about a year this clause does not speak of
         w = self.config.weight_score
         return round(w * hit.score + (1 - w) * self.coverage(question, language, hit), 4)
 
