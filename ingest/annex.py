@@ -45,24 +45,49 @@ def emit_annex(emitter, blocks: list[Block], *, index: int, count: int, warnings
     from .clauses import group_unnumbered
 
     prefix = "annex." if count == 1 else f"annex{index}."
-    marker = blocks[0].text.split("：")[0].split(":")[0].strip()
+    marker, _, inline_title = blocks[0].text.replace(":", "：").partition("：")
+    marker = marker.strip()
+    first_row = next((i for i, b in enumerate(blocks) if b.table_row), len(blocks))
+    above = blocks[:first_row]  # the marker, the annex title, any text above the table
     rows = [b for b in blocks if b.table_row]
-    texts = [b for b in blocks if not b.table_row]
-    title = next((b.text for b in texts[1:] if len(b.text) <= 80), None)
+    # the title follows the marker ("附件2：名词解释") or stands right under it; a sentence ("本方案所称…，是指…。")
+    # or a note below the table ("说明：…") is no title
+    title = inline_title.strip() or next((b.text for b in above[1:2]
+                                          if len(b.text) <= 80 and not any(ch in b.text for ch in "，。；,;")), None)
     path = (marker, title) if title else (marker,)
-    head: list[Block] = [b for b in texts[:2]]
     header = rows[0] if rows and all(not c.isdigit() for c in rows[0].table_row or ()) else None
-    if header is not None:
-        head.append(header)
-        rows = rows[1:]
     number_col, text_col, units_col = _columns(header.table_row) if header else (None, None, None)
-    if head:
-        emitter.clause(key=f"{prefix}p1", kind=ClauseKind.ANNEX, blocks=head, path=path)
-    for n, group in enumerate(group_unnumbered(texts[2:]), start=2):
+    # text groups in document order; the header row goes with the text right above it
+    groups: list[list[Block]] = [list(above[:2])] if above else []
+    groups += group_unnumbered(list(above[2:]))
+    if header is not None:
+        if groups:
+            groups[-1].append(header)
+        else:
+            groups.append([header])
+    for n, group in enumerate(groups, start=1):
         emitter.clause(key=f"{prefix}p{n}", kind=ClauseKind.ANNEX, blocks=group, path=path)
+    n = len(groups)
     out: list[AnnexRow] = []
-    for position, row in enumerate(rows, start=1):
-        cells = row.table_row or ()
+    run: list[Block] = []  # text between or below the tables
+
+    def flush() -> None:
+        nonlocal n, run
+        for group in group_unnumbered(run):
+            n += 1
+            emitter.clause(key=f"{prefix}p{n}", kind=ClauseKind.ANNEX, blocks=group, path=path)
+        run = []
+
+    position = 0
+    for row in blocks[first_row:]:
+        if row is header:
+            continue
+        if not row.table_row:
+            run.append(row)
+            continue
+        flush()
+        position += 1
+        cells = row.table_row
         number = cells[number_col].strip() if number_col is not None and number_col < len(cells) else str(position)
         if not number.isdigit():
             number = str(position)
@@ -74,7 +99,8 @@ def emit_annex(emitter, blocks: list[Block], *, index: int, count: int, warnings
                                 units=units or Units((), ()), text="\t".join(cells))
         if text_col is not None and text_col < len(cells):
             out.append(AnnexRow(clause.clause_id, cells[text_col]))
-    if rows and text_col is None:
+    flush()
+    if position and text_col is None:
         warnings.append(f"{marker}: table without a recognisable task column; rows not linked to the body")
     return out
 

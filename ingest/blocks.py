@@ -119,13 +119,51 @@ def _table_rows(lines: list[Line], i: int) -> tuple[list[Block], int]:
     return rows, i
 
 
+_MAX_CELLS = 20
+
+
 def _table_starts(lines: list[Line], i: int) -> bool:
+    """Does a table start at lines[i]?
+
+    Tab-indented lines form a table only when they read as rows of two or more cells whose first cell is
+    short and not a clause label: a row on one line ("\t1\t梳理修订…\t市司法局牵头"), a numbered row of one
+    cell a line ("\t1", "\t梳理修订…", "\t市司法局牵头"), or two rows with as many cells each ("\t序号",
+    "\t实施方案条款", "\t责任分工", then the first row). Paragraphs merely indented with a tab
+    ("\t（一）完善进口目录和贴息政策。…"), with or without blank lines between them, are no table.
+    """
     if _is_pipe_row(lines[i]):
         return i + 1 < len(lines) and _is_pipe_row(lines[i + 1])
     if not _is_tab_cell(lines[i]):
         return False
-    tab_lines = sum(1 for line in lines[i:i + 8] if _is_tab_cell(line))
-    return tab_lines >= 3
+    rows: list[list[str]] = []  # the cells of the first two rows
+    first_on_one_line = False
+    j = i
+    while len(rows) < 2:
+        while j < len(lines) and lines[j].blank:  # rows may stand blank lines apart
+            j += 1
+        k = j
+        while k < len(lines) and _is_tab_cell(lines[k]) and k - j <= _MAX_CELLS:
+            k += 1
+        if k == j or k - j > _MAX_CELLS:
+            break
+        if k - j == 1:
+            rows.append([clean_line(c)[0] for c in lines[j].raw.strip("\t").split("\t")])
+            first_on_one_line = first_on_one_line or len(rows) == 1
+        else:
+            rows.append([line.text for line in lines[j:k]])
+        j = k
+    if not rows or not all(_row_like(row) for row in rows):
+        return False
+    if first_on_one_line or rows[0][0].isdigit():
+        return True
+    return len(rows) == 2 and len(rows[0]) == len(rows[1])
+
+
+def _row_like(cells: list[str]) -> bool:
+    """Two or more cells, the first short and not a label: ("1", "梳理修订…", "市司法局"), not ("第一条", "为了…")."""
+    head = cells[0]
+    label = match_label(head)
+    return len(cells) >= 2 and len(head) <= 20 and not (label and label.text == head)
 
 
 def split_blocks(source: str) -> list[Block]:

@@ -46,6 +46,7 @@ class Structure:
     preamble: tuple[Block, ...]
     annexes: tuple[tuple[Block, ...], ...]
     warnings: tuple[str, ...]
+    tail: tuple[Block, ...] = ()  # signature, date, distribution list after the last clause
 
 
 def heading_of(block: Block) -> str:
@@ -296,4 +297,4 @@ def parse_structure(doc_id: str, blocks: list[Block]) -> Structure:
         rows += emit_annex(emitter, annex, index=index, count=len(annexes), warnings=warnings)
     clauses = link_rows(emitter.clauses, rows, warnings) if rows else emitter.clauses
     return Structure(tuple(clauses), tuple(emitter.sections), _levels(roots),
-                     tuple(preamble), tuple(tuple(a) for a in annexes), tuple(warnings))
+                     tuple(preamble), tuple(tuple(a) for a in annexes), tuple(warnings), tuple(tail))

@@ -11,6 +11,7 @@ Every value is `{ value = ..., from = "text" | "source page" }`; a plain string 
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -23,6 +24,17 @@ FIELDS = ("title", "issuer", "date", "status", "source_url", "publisher", "title
 _ORIGINS = {"text", "source page", "manifest"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[\w][\w.-]{0,127}$")
+
+
+def _is_iso_date(value: str) -> bool:
+    """"2024-02-20" yes; "2024/02/20" and "2024-02-30" no."""
+    if not _ISO_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +51,14 @@ class Manifest:
     entries: tuple[ManifestEntry, ...] = ()
 
     def for_file(self, file: Path) -> ManifestEntry | None:
+        """The entry whose `file` is this file: relative to the manifest's folder, or by name without one."""
         for entry in self.entries:
-            if entry.file and (self.path is None or (self.path.parent / entry.file).resolve() == file.resolve()):
-                return entry
-            if entry.file and self.path is None and Path(entry.file).name == file.name:
+            if not entry.file:
+                continue
+            if self.path is None:
+                if Path(entry.file).name == file.name:
+                    return entry
+            elif (self.path.parent / entry.file).resolve() == file.resolve():
                 return entry
         return None
 
@@ -82,7 +98,7 @@ def load_manifest(path: Path) -> Manifest:
                 raise ManifestError(f"{where} ({doc_id}): {name} must be a string or {{ value = \"…\", from = \"…\" }}")
             if origin not in _ORIGINS:
                 raise ManifestError(f"{where} ({doc_id}): {name}.from = {origin!r}; use one of {sorted(_ORIGINS)}")
-            if name == "date" and not _ISO_DATE.match(value):
+            if name == "date" and not _is_iso_date(value):
                 raise ManifestError(f"{where} ({doc_id}): date {value!r} must be YYYY-MM-DD")
             if name == "status" and value not in {s.value for s in Status}:
                 raise ManifestError(f"{where} ({doc_id}): status {value!r}; use issued, draft or unknown")

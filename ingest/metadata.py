@@ -10,6 +10,7 @@ Only what the text states is returned; anything else stays None (unknown).
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -34,9 +35,10 @@ def parse_date(text: str) -> str | None:
         return None
     parts = [int(p) if p.isdigit() else cn_to_int(p) for p in m.groups()]
     year, month, day = parts
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    try:
+        return datetime.date(year, month, day).isoformat()  # "2024年2月30日" is not a date
+    except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def is_title_like(text: str) -> bool:
@@ -61,11 +63,13 @@ class StatedMeta:
     evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
 
 
-def extract(preamble: list[Block]) -> StatedMeta:
-    """Metadata from the blocks before the first numbered unit (and any signature found there)."""
+def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = ()) -> StatedMeta:
+    """Metadata from the blocks before the first numbered unit, and the signature and date in either
+    those or the `tail` after the last clause (where most documents sign: "深圳市商务局\n2024年2月20日")."""
     title = issuer = date = None
     evidence: list[tuple[str, str]] = []
     texts = [b.text for b in preamble]
+    tail_texts = [b.text for b in tail]
     for b in preamble:
         m = _NOTICE.match(b.text)
         if m:
@@ -74,14 +78,15 @@ def extract(preamble: list[Block]) -> StatedMeta:
                 issuer = m.group("issuer")
             evidence.append(("title", b.text))
             break
-    for i, text in enumerate(texts[:-1]):
-        d = parse_date(texts[i + 1])
-        if d and is_signature_line(text):
-            issuer, date = text, d
-            evidence.append(("issuer", f"{text} {texts[i + 1]}"))
+    for lines in (texts, tail_texts):  # a signature line directly above a date line
+        found = next(((text, after, d) for text, after in zip(lines, lines[1:])
+                      if (d := parse_date(after)) and is_signature_line(text)), None)
+        if found:
+            issuer, date_line, date = found
+            evidence.append(("issuer", f"{issuer} {date_line}"))
             break
     if date is None:
-        for text in texts:
+        for text in texts + tail_texts:
             if (d := parse_date(text)):
                 date = d
                 evidence.append(("date", text))
@@ -98,7 +103,7 @@ def extract(preamble: list[Block]) -> StatedMeta:
     head = "\n".join(texts[:12])
     if _DRAFT.search(title or "") or _DRAFT.search(head):
         status = Status.DRAFT
-    elif _ISSUED.search(head):
+    elif _ISSUED.search(head) or _ISSUED.search("\n".join(tail_texts)):
         status = Status.ISSUED
     else:
         status = Status.UNKNOWN

@@ -113,7 +113,7 @@ def parse_document(path: Path, manifest: Manifest | None = None, *, display_path
         raise ReadError(f"{name}: the file has no text (only blanks or markup)")
     structure = parse_structure(doc_id, blocks)
     warnings = list(structure.warnings)
-    stated = extract(list(structure.preamble))
+    stated = extract(list(structure.preamble), structure.tail)
     meta = merge_meta(doc_id, stated, entry, warnings)
     return ParsedDocument(
         meta=meta,

@@ -61,9 +61,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _mostly_readable(text: str) -> bool:
+    """Few control characters, replacement characters or private-use code points (which is what
+    Big5 bytes read as GB18030 give: "附錄" -> "\ue64e\ue5fb")."""
     if not text:
         return False
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t\f") or ch == "\ufffd")
+    bad = sum(1 for ch in text
+              if (ord(ch) < 32 and ch not in "\r\n\t\f") or ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
     return bad / len(text) < 0.01
 
 

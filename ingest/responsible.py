@@ -8,6 +8,8 @@
         -> responsible=("省商务厅", "海关广东分署", "广东出入境检验检疫局", "深圳出入境检验检疫局", "珠海出入境检验检疫局")
     "市司法局牵头，各有关部门按职责分工负责"   (an annex cell, no brackets)
         -> responsible=("市司法局", "各有关部门"), lead=("市司法局",)
+    "市发展改革委（牵头）、市商务局"
+        -> responsible=("市发展改革委", "市商务局"), lead=("市发展改革委",)
 
 A parenthetical that is not a list of agencies is left alone: "（2024—2025年）",
 "（以下简称“三同”）", "（国办发〔2014〕19号）", "（包括珍珠、珊瑚、琥珀等）".
@@ -23,8 +25,9 @@ _ALL_OPEN = set("（(〔[【〈<")
 _ALL_CLOSE = set(_OPEN)
 _TRAILING_NOISE = "。.；; \t\u3000"
 
+# "行" only as a bank ("人民银行广州分行", "中心支行"): "（试行）", "（暂行）" are not units
 _AGENCY = re.compile(
-    r"(局|委|厅|办|署|会|行|府|关|区|部|院|所|处|站|队|庭|组|中心|公司|集团|"
+    r"(局|委|厅|办|署|会|银行|分行|支行|总行|府|关|区|部|院|所|处|站|队|庭|组|中心|公司|集团|"
     r"管委会|办公室|委员会|部门|单位|机构|政府|海关)$"
 )
 _NOT_AGENCY = re.compile(r"[0-9０-９年月日号“”\"《》]|简称|包括|以下|其中|例如")
@@ -34,6 +37,9 @@ _ROLE_WORDS = re.compile(
     r"(等)?(按职责分工负责|按职责分工|按职能分工|分工负责|牵头负责|共同负责|配合|参与|负责|牵头)$"
 )
 _NOTE = re.compile(r"[（(〈<〔][^（()）〈<>〉〔〕]*[）)〉>〕]")
+# "市发展改革委（牵头）、市商务局": a note that makes the unit before it the lead
+_LEAD_NOTE = re.compile(r"\s*[（(]\s*牵头(单位)?\s*[）)]")
+_LEAD_MARK = "\u2605"
 _SEGMENT = re.compile(r"[，,；;]")
 
 
@@ -47,7 +53,7 @@ def trailing_parenthetical(text: str) -> tuple[str, int] | None:
     """The content of the bracketed group that ends `text` and its start offset, or None.
 
     >>> trailing_parenthetical("…出口。（市商务局、贸促委）")
-    ('市商务局、贸促委', 5)
+    ('市商务局、贸促委', 4)
     """
     stripped = text.rstrip(_TRAILING_NOISE)
     if not stripped or stripped[-1] not in _ALL_CLOSE:
@@ -67,7 +73,7 @@ def trailing_parenthetical(text: str) -> tuple[str, int] | None:
 
 
 def is_agency(name: str) -> bool:
-    """Does this read as the name of a unit? ("市商务局" yes, "2024—2025年" no, "琥珀" no)."""
+    """Does this read as the name of a unit? ("市商务局" yes, "2024—2025年" no, "琥珀" no, "试行" no)."""
     return 2 <= len(name) <= 40 and bool(_AGENCY.search(name)) and not _NOT_AGENCY.search(name)
 
 
@@ -104,6 +110,7 @@ def parse_units(content: str, *, strict: bool = True) -> Units | None:
     content = content.strip()
     if not content:
         return None
+    content = _LEAD_NOTE.sub(_LEAD_MARK, content)
     # drop inner notes: "各区政府（大鹏新区管委会…，下同）" -> "各区政府"
     previous = None
     while previous != content:
@@ -124,11 +131,12 @@ def parse_units(content: str, *, strict: bool = True) -> Units | None:
             role_seen = True
             stripped = new
         items = [i.strip().removesuffix("等").strip() for i in stripped.split("、")]
-        items = _distribute([i for i in items if i])
+        marked = {i.replace(_LEAD_MARK, "") for i in items if _LEAD_MARK in i}
+        items = _distribute([i.replace(_LEAD_MARK, "") for i in items if i.replace(_LEAD_MARK, "")])
         for item in items:
             if item not in responsible:
                 responsible.append(item)
-            if is_lead and item not in lead:
+            if (is_lead or item in marked) and item not in lead:
                 lead.append(item)
     if not responsible:
         return None

@@ -36,7 +36,17 @@ from .resources import Resources
 from .store import Store
 from .tokenize import EnglishTokenizer
 
-PARSER_VERSION = "1"
+def _code_version() -> str:
+    """A hash of the parsing and indexing code: a changed parser re-parses even an unchanged corpus."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("ingest", "retrieval"):
+        for path in sorted((root / folder).glob("*.py")):
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+PARSER_VERSION = _code_version()
 DB_NAME = "corpus.sqlite"
 
 

@@ -127,3 +127,50 @@ def test_a_table_without_a_task_column_is_reported():
 
 def test_rows_keep_the_annex_number_column_in_their_ids(draft):
     assert by_id(draft, f"{DRAFT}#annex.22").text.startswith("22\t提高外贸综服企业通关和退税效率")
+
+
+BODY = "一、总体要求\n\n1.健全法规制度。梳理修订地方性法规。\n\n2.完善监管机制。加强反垄断执法。\n\n"
+TABLE = "\t序号\n\t实施方案条款\n\t责任分工\n\n\t1\n\t梳理修订地方性法规。\n\t市司法局\n\n"
+
+
+def _clauses(text: str):
+    _, structure = parse_text("t", text)
+    return [(c.clause_id, c.kind.value, c.path, c.text) for c in structure.clauses], structure
+
+
+def test_a_note_below_the_table_is_not_the_annex_title():
+    note = "说明：本表由市商务局负责解释，各单位按要求报送进展情况。"
+    clauses, structure = _clauses(BODY + "附件\n\n" + TABLE + note + "\n")
+    assert clauses[2:] == [
+        ("t#annex.p1", "annex", ("附件",), "附件\n序号\t实施方案条款\t责任分工"),
+        ("t#annex.1", "annex-row", ("附件",), "1\t梳理修订地方性法规。\t市司法局"),
+        ("t#annex.p2", "annex", ("附件",), note),  # after the row, where it stands
+    ]
+    assert [c.start for c in structure.clauses] == sorted(c.start for c in structure.clauses)
+
+
+def test_text_between_the_title_and_the_table_keeps_the_document_order():
+    clauses, _ = _clauses(BODY + "附件\n\n任务分工表\n\n填表说明：各单位按季度报送进展情况。\n\n" + TABLE)
+    path = ("附件", "任务分工表")
+    assert clauses[2:] == [
+        ("t#annex.p1", "annex", path, "附件\n任务分工表"),
+        ("t#annex.p2", "annex", path, "填表说明：各单位按季度报送进展情况。\n序号\t实施方案条款\t责任分工"),
+        ("t#annex.1", "annex-row", path, "1\t梳理修订地方性法规。\t市司法局"),
+    ]
+
+
+def test_two_annexes_and_a_title_after_the_marker():
+    clauses, structure = _clauses(BODY + "附件1\n\n任务分工表\n\n" + TABLE +
+                                  "附件2：名词解释\n\n本方案所称内外贸一体化，是指内贸和外贸相互融合。\n")
+    assert clauses[2:] == [
+        ("t#annex1.p1", "annex", ("附件1", "任务分工表"), "附件1\n任务分工表\n序号\t实施方案条款\t责任分工"),
+        ("t#annex1.1", "annex-row", ("附件1", "任务分工表"), "1\t梳理修订地方性法规。\t市司法局"),
+        ("t#annex2.p1", "annex", ("附件2", "名词解释"), "附件2：名词解释\n本方案所称内外贸一体化，是指内贸和外贸相互融合。"),
+    ]
+    assert next(c for c in structure.clauses if c.label == "附件1 第1项").responsible == ("市司法局",)
+
+
+def test_an_annex_line_before_any_numbered_unit_is_preamble():
+    clauses, _ = _clauses("附件\n\n" + BODY)
+    assert clauses[0] == ("t#p1", "unnumbered", (), "附件")
+    assert [c[1] for c in clauses] == ["unnumbered", "numbered", "numbered"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.blocks import is_cut, split_blocks, split_lines
+from ingest.pipeline import parse_text
 from tests.conftest import CORPUS
 from tests.ingest.helpers import clause
 
@@ -151,6 +152,37 @@ def test_markdown_pipe_table():
     blocks = split_blocks(source)
     assert [b.table_row for b in blocks] == [("序号", "实施方案条款", "责任分工"), ("1", "梳理修订规章。", "市司法局"), None]
     assert blocks[1].text == "1 梳理修订规章。 市司法局"
+
+
+def test_a_numbered_row_after_a_note_continues_the_table():
+    source = ("\t序号\n\t条款\n\t责任分工\n\n\t1\n\t梳理修订规章。\n\t市司法局\n\n注：下表续。\n\n"
+              "\t2\n\t推进实施条例。\n\t深圳海关\n")
+    assert [b.table_row for b in split_blocks(source)] == [
+        ("序号", "条款", "责任分工"), ("1", "梳理修订规章。", "市司法局"), None, ("2", "推进实施条例。", "深圳海关")]
+
+
+TAB_INDENTED = ["广东省支持外贸稳定增长实施方案", "一、积极扩大进口",
+                "（一）完善进口目录和贴息政策。修订完善目录。（省商务厅负责）",
+                "（二）加快进口服务平台建设。加快出台政策。（省发展改革委负责）",
+                "（三）加大重要物资进口。争取国家支持。（省发展改革委、商务厅负责）"]
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_paragraphs_indented_with_a_tab_are_not_a_table(separator):
+    """Plain-text exports often indent every paragraph with a tab; that is no table, blank lines or not."""
+    source = separator.join("\t" + p for p in TAB_INDENTED) + "\n"
+    blocks = split_blocks(source)
+    assert [(b.text, b.table_row) for b in blocks] == [(p, None) for p in TAB_INDENTED]
+    _, structure = parse_text("t", source)
+    assert [(c.label, c.responsible) for c in structure.clauses] == [
+        ("", ()), ("（一）", ("省商务厅",)), ("（二）", ("省发展改革委",)), ("（三）", ("省发展改革委", "商务厅"))]
+
+
+def test_a_tab_after_an_article_number_is_not_a_table():
+    source = "\t第一条\t为了促进外贸发展，制定本办法。\n\t第二条\t本办法适用于本市。\n\t第三条\t本办法自发布之日起施行。\n"
+    _, structure = parse_text("t", source)
+    assert [c.label for c in structure.clauses] == ["第一条", "第二条", "第三条"]
+    assert structure.clauses[0].text == "第一条\t为了促进外贸发展，制定本办法。"
 
 
 def test_two_tab_indented_lines_are_not_a_table():

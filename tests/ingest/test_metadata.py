@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from ingest.errors import ManifestError
-from ingest.manifest import Manifest, load_manifest
+from ingest.manifest import Manifest, ManifestEntry, load_manifest
 from ingest.metadata import extract, is_title_like, parse_date
 from ingest.model import Block, Status
 from ingest.pipeline import doc_id_for, parse_document
@@ -93,6 +93,31 @@ def test_extract_draft_note_under_the_title():
 def test_extract_states_nothing_when_nothing_is_stated():
     stated = extract(_blocks("为深入贯彻落实有关精神，结合实际，制定本方案。"))
     assert (stated.title, stated.issuer, stated.date, stated.status) == (None, None, None, Status.UNKNOWN)
+
+
+def test_extract_signature_in_the_tail():
+    stated = extract(_blocks("某某实施方案"), _blocks("抄送：市政府办公厅。", "深圳市商务局", "2024年2月20日"))
+    assert (stated.issuer, stated.date) == ("深圳市商务局", "2024-02-20")
+    assert ("issuer", "深圳市商务局 2024年2月20日") in stated.evidence
+
+
+def test_extract_does_not_pair_the_preamble_end_with_the_tail_start():
+    """The body stands between them: a unit name closing the preamble is no signature for a date after the body."""
+    stated = extract(_blocks("某某实施方案", "深圳市商务局"), _blocks("2024年2月20日"))
+    assert (stated.issuer, stated.date) == (None, "2024-02-20")
+
+
+def test_a_signature_after_the_last_clause(tmp_path):
+    path = tmp_path / "signed.txt"
+    path.write_text("深圳市外贸工作方案\n\n一、总体要求\n\n（一）加强组织。各部门要加强组织领导。（市商务局负责）\n\n"
+                    "（二）强化支持。加大资金支持力度。（市财政局负责）\n\n深圳市商务局\n\n2024年2月20日\n", encoding="utf-8")
+    doc = parse_document(path)
+    assert (doc.meta.title, doc.meta.issuer, doc.meta.date) == ("深圳市外贸工作方案", "深圳市商务局", "2024-02-20")
+    assert doc.meta.provenance == {"title": "text", "issuer": "text", "date": "text"}
+    assert [(c.clause_id, c.text) for c in doc.clauses][-2:] == [
+        ("signed#1.2", "（二）强化支持。加大资金支持力度。（市财政局负责）"),
+        ("signed#p2", "深圳市商务局\n2024年2月20日"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +232,7 @@ def test_doc_id_for(name, doc_id, tmp_path):
     ('[[document]]\nid = "a b"\n', r"id 'a b' must be a short name"),
     ('[[document]]\nid = "a"\n[[document]]\nid = "a"\n', r"#2: id 'a' is used twice"),
     ('[[document]]\nid = "a"\ndate = "2024/02/20"\n', r"\(a\): date '2024/02/20' must be YYYY-MM-DD"),
+    ('[[document]]\nid = "a"\ndate = "2024-02-30"\n', r"\(a\): date '2024-02-30' must be YYYY-MM-DD"),
     ('[[document]]\nid = "a"\nstatus = "in force"\n', r"\(a\): status 'in force'; use issued, draft or unknown"),
     ('[[document]]\nid = "a"\ntitle = { value = "T", from = "guess" }\n', r"\(a\): title.from = 'guess'"),
     ('[[document]]\nid = "a"\ntitle = 3\n', r"\(a\): title must be a string"),
@@ -230,3 +256,10 @@ def test_the_corpus_manifest_finds_each_seed(manifest):
     for doc_id in TEXT_ONLY:
         entry = manifest.for_file(CORPUS / f"{doc_id}.txt")
         assert entry is not None and entry.doc_id == doc_id
+
+
+def test_a_manifest_without_a_folder_matches_entries_by_file_name():
+    manifest = Manifest(None, (ManifestEntry("a", "a.txt"), ManifestEntry("b", "sub/b.txt"), ManifestEntry("c", None)))
+    assert manifest.for_file(CORPUS / "b.txt").doc_id == "b"
+    assert manifest.for_file(CORPUS / "a.txt").doc_id == "a"
+    assert manifest.for_file(CORPUS / "c.txt") is None

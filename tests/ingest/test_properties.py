@@ -1,7 +1,8 @@
 """Property tests for the parser: generated documents that mix numbering schemes.
 
-Whatever the mix, every non-blank character of the body lands in exactly one clause or section
-heading, and the numbered units come out in document order, none lost and none invented.
+Whatever the mix (and with or without an annex table), every non-blank character lands in exactly
+one clause or section heading, and the numbered units come out in document order, none lost and
+none invented.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from ingest.blocks import split_blocks
 from ingest.clauses import parse_structure
-from ingest.model import ParsedDocument
+from ingest.model import ClauseKind, ParsedDocument
 from ingest.numbering import CN_NUMERAL, int_to_cn, match_label
 from ingest.pipeline import parse_text
 from tests.ingest.helpers import uncovered_and_overlaps
@@ -70,6 +71,7 @@ def labels(draw) -> str:
 class Generated:
     text: str
     labels: list[str]  # the numbered units' labels, in order
+    annex_rows: int = 0
 
 
 @st.composite
@@ -91,11 +93,35 @@ def documents(draw) -> Generated:
         lines += draw(st.lists(paragraphs(), max_size=2))
     separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n", "\n \n"]),
                                min_size=len(lines), max_size=len(lines)))
-    return Generated("".join(line + sep for line, sep in zip(lines, separators)), printed)
+    text = "".join(line + sep for line, sep in zip(lines, separators))
+    rows = 0
+    if draw(st.booleans()):
+        annex, rows = draw(annexes())
+        text += "\n" + annex
+    return Generated(text, printed, rows)
+
+
+@st.composite
+def annexes(draw) -> tuple[str, int]:
+    """附件, maybe a title and notes above, a task table (a cell a line, or a row a line), maybe notes below."""
+    parts = ["附件" + draw(st.sampled_from(["", "1", "：任务分工表"]))]
+    if draw(st.booleans()):
+        parts.append(draw(words) + "任务分工表")
+    parts += draw(st.lists(paragraphs(), max_size=2))
+    one_cell_a_line = draw(st.booleans())
+    rows = [("序号", "实施方案条款", "责任分工")]
+    rows += [(str(n), draw(paragraphs()).replace("\n", ""), draw(st.sampled_from(["市商务局", "深圳海关牵头，各区负责"])))
+             for n in range(1, draw(st.integers(1, 4)) + 1)]
+    for row in rows:
+        parts.append("\n".join("\t" + cell for cell in row) if one_cell_a_line else "\t" + "\t".join(row) + "\n\n")
+        if row[0] != "序号" and draw(st.integers(0, 4)) == 0:
+            parts.append(draw(paragraphs()))  # a note between rows
+    parts += draw(st.lists(paragraphs(), max_size=2))  # notes below the table
+    return "\n\n".join(parts) + "\n", len(rows) - 1
 
 
 def _parse(text: str) -> ParsedDocument:
-    blocks, structure = parse_text("gen", text)
+    _, structure = parse_text("gen", text)
     return ParsedDocument(meta=None, path="gen", sha256="", text=text, clauses=structure.clauses,  # type: ignore[arg-type]
                           sections=structure.sections, levels=structure.levels, warnings=structure.warnings)
 
@@ -113,9 +139,11 @@ def test_every_character_lands_in_exactly_one_clause_or_heading(doc):
 @given(documents())
 def test_numbered_units_come_out_in_document_order(doc):
     parsed = _parse(doc.text)
-    units = sorted([(c.start, c.label) for c in parsed.clauses if c.label] +
+    units = sorted([(c.start, c.label) for c in parsed.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW] +
                    [(s.start, s.label) for s in parsed.sections])
     assert [label for _, label in units] == doc.labels  # every label once, nothing from prose or references
+    rows = [c for c in parsed.clauses if c.kind is ClauseKind.ANNEX_ROW]
+    assert [c.number for c in rows] == [str(n) for n in range(1, doc.annex_rows + 1)]
     assert [c.position for c in parsed.clauses] == list(range(len(parsed.clauses)))
     assert [c.start for c in parsed.clauses] == sorted(c.start for c in parsed.clauses)
     assert len({c.clause_id for c in parsed.clauses}) == len(parsed.clauses)
@@ -136,9 +164,10 @@ def test_references_in_and_at_the_start_of_sentences_are_not_headings():
             "鼓励企业发展“同线同标同质”\n\n（以下简称“三同”）产品。\n\n"
             "第三条规定的期限届满的，依法处理。\n")
     _, structure = parse_text("t", text)
-    assert [c.label for c in structure.clauses if c.label] == ["第一条", "第二条", "第三条"]
-    assert structure.clauses[-1].label == "第三条"
-    assert "第五条、第八条所列情形除外。" in structure.clauses[-1].text
+    assert [c.label for c in structure.clauses] == ["第一条", "第二条", "第三条"]
+    assert structure.clauses[-1].text.split("\n") == [
+        "第三条 依照本条例第五条、第八条的规定执行。", "第五条、第八条所列情形除外。", "鼓励企业发展“同线同标同质”",
+        "（以下简称“三同”）产品。", "第三条规定的期限届满的，依法处理。"]
     assert structure.warnings == ()
 
 

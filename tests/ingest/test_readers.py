@@ -86,7 +86,7 @@ def test_broken_and_empty_pdf(tmp_path):
     broken, empty = tmp_path / "broken.pdf", tmp_path / "empty.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is not a pdf body")
     empty.write_bytes(b"")
-    with pytest.raises(ReadError, match=re.escape(f"{broken}: ")):
+    with pytest.raises(ReadError, match=re.escape(f"{broken}: not a readable PDF")):
         parse_document(broken)
     with pytest.raises(ReadError, match=re.escape(f"{empty}: the file is empty")):
         parse_document(empty)
@@ -128,6 +128,20 @@ def test_gb_encoded_file(tmp_path, seeds_text_only, encoding):
     assert _shape(doc) == _shape(original)
     assert [(c.start, c.end) for c in doc.clauses] == [(c.start, c.end) for c in original.clauses]
     assert doc.meta == original.meta
+
+
+def test_big5_file_is_not_read_as_gb18030(tmp_path):
+    """Big5 bytes decode as GB18030 without error, into private-use garbage; they must be detected as Big5."""
+    text = ("深圳市促進外貿發展實施方案\n\n一、總體要求\n\n"
+            "（一）加強組織領導。各部門要加強組織領導，建立工作協調機制。（市商務局負責）\n\n"
+            "（二）強化資金支持。加大專項資金支持力度，提高資金使用效率。（市財政局、市商務局負責）\n")
+    path = tmp_path / "traditional.txt"
+    path.write_bytes(text.encode("big5"))
+    source = read_source(path)
+    assert (source.encoding, source.text) == ("big5", text)
+    doc = parse_document(path)
+    assert [(c.label, c.path) for c in doc.clauses if c.label] == [
+        ("（一）", ("一、總體要求", "（一）加強組織領導")), ("（二）", ("一、總體要求", "（二）強化資金支持"))]
 
 
 def test_utf8_bom(tmp_path, seeds_text_only):

@@ -79,6 +79,9 @@ def test_is_agency_no(name):
     ("市商务局，各区〈含大鹏新区、深汕特别合作区，下同〉负责", ("市商务局", "各区"), ()),
     ("深圳海关、市商务局等按职责分工负责", ("深圳海关", "市商务局"), ()),
     ("市商务局、市商务局", ("市商务局",), ()),  # each unit once
+    # "（牵头）" after a unit: that unit leads, the others do not
+    ("市发展改革委（牵头）、市商务局", ("市发展改革委", "市商务局"), ("市发展改革委",)),
+    ("市商务局(牵头单位)，市财政局、市税务局按职责分工负责", ("市商务局", "市财政局", "市税务局"), ("市商务局",)),
 ])
 def test_parse_units(content, responsible, lead):
     assert parse_units(content) == Units(responsible, lead)

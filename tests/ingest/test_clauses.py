@@ -1,0 +1,103 @@
+"""Building clauses from blocks: nesting, sections and intros, ids, preamble and tail grouping."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.clauses import group_unnumbered, heading_of
+from ingest.errors import ParseError
+from ingest.model import Block, ClauseKind
+from ingest.pipeline import parse_text
+
+
+def _parse(text: str):
+    _, structure = parse_text("t", text)
+    return structure
+
+
+def _blocks(*texts: str) -> list[Block]:
+    return [Block(t, i * 100, i * 100 + len(t)) for i, t in enumerate(texts)]
+
+
+def test_chapters_and_articles_keep_their_fixed_order():
+    s = _parse("第一章 总则\n\n第一条 为了促进外贸发展，制定本办法。\n\n第二条 本办法适用于本市。\n\n"
+               "第二章 附则\n\n第三条 本办法自发布之日起施行。\n")
+    assert [(c.clause_id, c.label, c.path) for c in s.clauses] == [
+        ("t#1.1", "第一条", ("第一章 总则", "第一条 为了促进外贸发展，制定本办法")),
+        ("t#1.2", "第二条", ("第一章 总则", "第二条 本办法适用于本市")),
+        ("t#2.3", "第三条", ("第二章 附则", "第三条 本办法自发布之日起施行")),
+    ]
+    assert [sec.label for sec in s.sections] == ["第一章", "第二章"]
+    assert s.levels == ("di-章", "di-条")
+
+
+def test_a_heading_with_text_before_its_first_unit_is_an_intro_clause():
+    s = _parse("一、总体要求。以习近平新时代中国特色社会主义思想为指导。\n\n（一）加强组织。内容。\n")
+    assert [(c.clause_id, c.kind, c.path) for c in s.clauses] == [
+        ("t#1", ClauseKind.INTRO, ("一、总体要求",)),
+        ("t#1.1", ClauseKind.NUMBERED, ("一、总体要求", "（一）加强组织")),
+    ]
+    assert s.sections == ()
+
+
+def test_a_heading_line_and_a_paragraph_under_it_before_the_first_unit():
+    s = _parse("一、总体要求\n\n以习近平新时代中国特色社会主义思想为指导。\n\n（一）加强组织。内容。\n")
+    intro = s.clauses[0]
+    assert (intro.kind, intro.label, intro.text) == (
+        ClauseKind.INTRO, "一、", "一、总体要求\n以习近平新时代中国特色社会主义思想为指导。")
+
+
+def test_numbering_jumps_and_repeats_are_warned_about_and_ids_stay_unique():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n（三）强化支持。内容。\n\n（三）重复编号。内容。\n")
+    assert [c.clause_id for c in s.clauses] == ["t#1.1", "t#1.3", "t#1.3~2"]
+    assert s.warnings == ("numbering jumps from （一） to （三）", "numbering jumps from （三） to （三）")
+
+
+def test_a_closing_after_the_last_clause_is_not_part_of_it():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n抄送：市委办公厅，市人大常委会办公厅。\n\n"
+               "深圳市商务局\n\n2024年2月21日\n")
+    assert [(c.clause_id, c.kind, c.text) for c in s.clauses] == [
+        ("t#1.1", ClauseKind.NUMBERED, "（一）加强组织。内容。"),
+        ("t#p1", ClauseKind.UNNUMBERED, "抄送：市委办公厅，市人大常委会办公厅。"),
+        ("t#p2", ClauseKind.UNNUMBERED, "深圳市商务局\n2024年2月21日"),
+    ]
+    assert [b.text for b in s.tail] == ["抄送：市委办公厅，市人大常委会办公厅。", "深圳市商务局", "2024年2月21日"]
+
+
+def test_a_paragraph_after_a_unit_belongs_to_it():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n深圳市商务局负责统筹协调。\n")
+    assert s.clauses[-1].text == "（一）加强组织。内容。\n深圳市商务局负责统筹协调。"
+
+
+def test_no_text_at_all():
+    with pytest.raises(ParseError, match="t: no text found"):
+        parse_text("t", "\n\n---\n\n")
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("（十八）加快出口退税进度。对申报单证齐全真实", "（十八）加快出口退税进度"),
+    ("一、促进产业贸易紧密联动", "一、促进产业贸易紧密联动"),
+    ("（1） 压实工作责任", "（1） 压实工作责任"),
+    ("（二）发展目标：全市内外贸一体化调控体系更加健全，市场主体一体化发展水平显著提升。", "（二）发展目标"),
+    ("5.推进同线同标同质。", "5.推进同线同标同质"),
+])
+def test_heading_of(text, heading):
+    assert heading_of(Block(text, 0, len(text))) == heading
+
+
+def test_group_unnumbered():
+    groups = group_unnumbered(_blocks(
+        "深圳市商务局关于印发《深圳市推动外贸稳规模稳份额稳增长工作措施》的通知",  # a title stands alone
+        "各有关单位：",                                                          # an addressee joins what follows
+        "《深圳市推动外贸稳规模稳份额稳增长工作措施》已经市政府同意，现予以印发，请认真贯彻执行。",
+        "特此通知。", "深圳市商务局", "2024年2月20日",                               # short lines stay together
+        "深圳市促进内外贸一体化发展实施方案", "（征求意见稿）",                         # the draft note goes with the title
+        "为深入贯彻党的二十大精神，制定本措施。",
+    ))
+    assert [[b.text for b in g] for g in groups] == [
+        ["深圳市商务局关于印发《深圳市推动外贸稳规模稳份额稳增长工作措施》的通知"],
+        ["各有关单位：", "《深圳市推动外贸稳规模稳份额稳增长工作措施》已经市政府同意，现予以印发，请认真贯彻执行。"],
+        ["特此通知。", "深圳市商务局", "2024年2月20日"],
+        ["深圳市促进内外贸一体化发展实施方案", "（征求意见稿）"],
+        ["为深入贯彻党的二十大精神，制定本措施。"],
+    ]
