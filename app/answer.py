@@ -108,25 +108,25 @@ class ExtractiveAnswerer:
         total = sum(self._idf(t, False) for t in terms)
         return sum(self._idf(t, False) for t in terms if t in haystack) / total if total else 0.0
 
+    @staticmethod
+    def _context(hit: Hit) -> str:
+        """What a clause says about where and when it applies: its document's names and date, its path and text."""
+        d = hit.document
+        return " ".join([d.title or "", d.issuer or "", d.publisher or "", d.date or "", " ".join(hit.clause.path),
+                         hit.clause.text])
+
     def evidence(self, question: str, language: Language, hit: Hit) -> float:
         places = places_in(question)
-        if places:
-            d = hit.document
-            context = " ".join([d.title or "", d.issuer or "", d.publisher or "", " ".join(hit.clause.path),
-                                hit.clause.text])
-            if not covers(places, context):
-                return 0.0  # the question is about another jurisdiction than this clause's
+        if places and not covers(places, self._context(hit)):
+            return 0.0  # the question is about another jurisdiction than this clause's
         if "lookup" in hit.sources:
             return 1.0
         asked = required_type(question)
         if asked and not states(asked, hit.clause.text):
             return 0.0  # asks for a figure of a kind this clause does not state
         asked_years = years(question)
-        if asked_years:
-            d = hit.document
-            context = " ".join([d.title or "", d.date or "", " ".join(hit.clause.path), hit.clause.text])
-            if not asked_years <= years(context):
-                return 0.0  # asks about a year this clause does not speak of
+        if asked_years and not asked_years <= years(self._context(hit)):
+            return 0.0  # asks about a year this clause does not speak of
         w = self.config.weight_score
         return round(w * hit.score + (1 - w) * self.coverage(question, language, hit), 4)
 

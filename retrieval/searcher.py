@@ -11,7 +11,7 @@ Weights are per question language and were chosen on the gold set (see eval/).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -242,6 +242,3 @@ def validate_question(question: str) -> str:
         raise InvalidQueryError(f"the question has {len(question)} characters; the limit is {MAX_QUESTION_CHARS}")
     return question
 
-
-def with_weights(config: SearchConfig, language: Language, **changes: float) -> SearchConfig:
-    return replace(config, **{language: replace(config.weights(language), **changes)})

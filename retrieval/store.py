@@ -115,9 +115,6 @@ class Store:
         row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return _meta(row) if row else None
 
-    def document_hashes(self) -> dict[str, str]:
-        return {r["path"]: r["sha256"] for r in self._db.execute("SELECT path, sha256 FROM documents")}
-
     def clauses(self, doc_id: str | None = None) -> Iterator[Clause]:
         if doc_id is None:
             rows = self._db.execute(
