@@ -26,6 +26,7 @@ from retrieval.tokenize import ChineseTokenizer, EnglishTokenizer
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 from . import frames
 from .answer_types import required_type, states, years
@@ -81,19 +82,21 @@ class ExtractiveAnswerer:
         self._df_en = Counter(w for text in corpus_texts_en for w in set(self.english.tokens(text)))
         self._n_zh = max(len(corpus_texts), 1)
         self._n_en = max(len(corpus_texts_en), 1)
+        # asked once per retrieved clause and again for quoting: segment each question once
+        self.question_terms = lru_cache(maxsize=256)(self._question_terms)
 
     def _idf(self, term: str, english: bool) -> float:
         df, n = (self._df_en, self._n_en) if english else (self._df_zh, self._n_zh)
         return math.log((n + 1) / (df.get(term, 0) + 1)) + 1.0
 
     # ---------- evidence ----------
-    def question_terms(self, question: str, language: Language) -> set[str]:
+    def _question_terms(self, question: str, language: Language) -> frozenset[str]:
         terms = set(self.tokenizer.tokens(question))
         if language == "en":
             terms = {t for t in terms if not t.isascii()}
             for zh in self.glossary.expand(question):
                 terms |= set(self.tokenizer.tokens(zh)) | {zh}
-        return {t for t in terms if len(t) >= 2 or not t.isascii()}
+        return frozenset(t for t in terms if len(t) >= 2 or not t.isascii())
 
     def coverage(self, question: str, language: Language, hit: Hit) -> float:
         """Share of the question's content terms, weighted by rarity (idf), that the clause contains

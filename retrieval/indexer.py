@@ -167,12 +167,13 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
         model_fp = fingerprint(embedder)
         clauses = [(d, c) for d in docs for c in d.clauses]
         passages = plan_passages(clauses, window=window)
+        keys = {t: _hash(model_fp, t) for t in passages.texts()}  # passage text -> vector key, hashed once
         cached: dict[str, np.ndarray] = {}
         if previous is not None:
             if previous.info().get("model_fingerprint") == model_fp:
-                cached = previous.vectors_for({_hash(model_fp, t) for t in passages.texts()}, embedder.dimension)
+                cached = previous.vectors_for(set(keys.values()), embedder.dimension)
             previous.close()
-        todo = sorted({h: t for t in passages.texts() if (h := _hash(model_fp, t)) not in cached}.items())
+        todo = sorted({h: t for t, h in keys.items() if h not in cached}.items())
         task = progress.task("embedding", total=len(todo))
         batch = 64
         for i in range(0, len(todo), batch):
@@ -182,14 +183,13 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
             progress.advance(task, len(chunk))
         tmp = index_dir.new_build()
         try:
-            _write_build(tmp, docs, clauses, passages, cached, resources, embedder, model_name, model_fp, input_fp,
-                         hnsw_above, window, progress)
+            _write_build(tmp, docs, clauses, passages, keys, cached, resources, embedder, model_name, model_fp,
+                         input_fp, hnsw_above, window, progress)
             build = index_dir.publish(tmp)
         except BaseException:
             index_dir.discard(tmp)
             raise
-    total = len(set(passages.texts()))
-    return IngestReport(reports, tuple(errors), build, embedded=len(todo), reused=total - len(todo),
+    return IngestReport(reports, tuple(errors), build, embedded=len(todo), reused=len(keys) - len(todo),
                         seconds=time.perf_counter() - started, warnings=warnings)
 
 
@@ -232,7 +232,8 @@ def plan_passages(clauses: list[tuple[ParsedDocument, Clause]], *, window: int =
     return Passages(tuple(zh), tuple(en))
 
 
-def _write_build(tmp: Path, docs, clauses, passages: Passages, vectors, resources: Resources, embedder: Embedder,
+def _write_build(tmp: Path, docs, clauses, passages: Passages, keys: dict[str, str], vectors, resources: Resources,
+                 embedder: Embedder,
                  model_name: str, model_fp: str, input_fp: str, hnsw_above: int, window: int,
                  progress: Progress) -> None:
     resources.copy_into(tmp)
@@ -244,12 +245,11 @@ def _write_build(tmp: Path, docs, clauses, passages: Passages, vectors, resource
         store.add_document(doc, position, vector_ids=ids, hashes=[
             _hash(model_fp, embedding_text(doc, c, doc.meta.title)) for c in doc.clauses])
         offset += n
-    hashes = {_hash(model_fp, t) for t in passages.texts()}
-    store.put_vectors((h, vectors[h]) for h in hashes)
+    store.put_vectors((h, vectors[h]) for h in set(keys.values()))
     for name, items in (("zh", passages.zh), ("en", passages.en)):
         if not items and name == "en":
             continue
-        matrix = (np.vstack([vectors[_hash(model_fp, t)] for _, t in items]) if items
+        matrix = (np.vstack([vectors[keys[t]] for _, t in items]) if items
                   else np.zeros((0, embedder.dimension), np.float32))
         DenseIndex.build(matrix, hnsw_above=hnsw_above).save(tmp / f"dense_{name}.faiss")
         np.save(tmp / f"passages_{name}.npy", np.array([p for p, _ in items], dtype=np.int32), allow_pickle=False)
