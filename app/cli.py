@@ -6,6 +6,7 @@ output (--json) goes to stdout; progress, warnings and errors go to stderr.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -166,21 +167,45 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="the question (om
             typer.echo(f"[{n}] {h.clause.clause_id}")
 
 
+def eval_index_dir(settings: Settings, corpus: Path) -> Path:
+    """Where `policyqa eval --corpus DIR` keeps DIR's index: one folder per corpus path, inside the index folder,
+    so a second run finds it and (the input being unchanged) does no work: index/eval/docs-3f2a9c1e."""
+    resolved = corpus.resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:8]
+    return settings.index_dir / "eval" / f"{resolved.name[:40]}-{digest}"
+
+
 @app.command("eval")
 def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="gold JSONL file (repeatable; default eval/gold/*.jsonl)")] = None,
+                 corpus: Annotated[Optional[Path], typer.Option("--corpus", help="evaluate on this folder of documents (indexed into a cache under the index folder)")] = None,
+                 split: Annotated[str, typer.Option("--split", help="train, test or all")] = "all",
                  k: Annotated[int, typer.Option("--k", min=1, max=50)] = 5,
                  as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
                  report: Annotated[Optional[Path], typer.Option("--report", help="write report.md, chart.png, results.json here")] = None,
                  compare_to: Annotated[Optional[Path], typer.Option("--compare", help="an earlier results.json: print the deltas")] = None,
-                 baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="run the naive baseline beside")] = True,
+                 baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="run the baselines beside")] = True,
                  index_dir: IndexDirOption = None) -> None:
-    """Run the gold questions: retrieval, answer and latency figures, beside the naive baseline."""
-    from eval.gold import load_gold
-    from eval.report import compare, table, write_report
+    """Run gold questions: retrieval, answer and latency figures per split, beside the baselines.
+
+    Builds the index first when there is none; with --corpus, on that folder (plain BM25 baseline beside).
+    """
+    from eval.gold import load_gold, select_split
+    from eval.report import compare, table, headline_groups, write_report
     from eval.runner import run_eval, to_json
     from retrieval.progress import RichProgress
 
-    qa = _service(index_dir)
+    from .service import PolicyQA
+
+    if split not in ("train", "test", "all"):
+        raise _fail(f"--split {split!r} must be train, test or all", 2)
+    settings = _settings(index_dir)
+    if corpus is not None:
+        if not corpus.is_dir():
+            raise _fail(f"--corpus {corpus} is not a folder of documents", 2)
+        own = corpus / "resources"
+        settings = settings.model_copy(update={"corpus_dir": corpus, "index_dir": eval_index_dir(settings, corpus),
+                                               "resources_dir": own if own.is_dir() else settings.resources})
+    qa = PolicyQA(settings)
     previous = None
     if compare_to is not None:
         try:
@@ -188,16 +213,25 @@ def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", he
         except (OSError, json.JSONDecodeError) as exc:
             raise _fail(f"cannot read {compare_to} as an earlier results.json: {exc}", 2) from None
     try:
-        questions = load_gold(list(gold) if gold else None)
+        questions = select_split(load_gold(list(gold) if gold else None), split)
+        if not questions:
+            raise _fail(f"no questions in split {split!r} of the gold files", 2)
         with RichProgress() as progress:
-            run = run_eval(qa, questions, k=k, baseline=baseline, progress=progress)
+            if corpus is not None or IndexDir(settings.index_dir).current() is None:
+                _err(f"indexing {settings.corpus_dir} into {settings.index_dir} (cached: unchanged input is not re-embedded)")
+                ingest_report = qa.ingest(progress=progress)
+                for problem in ingest_report.errors:
+                    _err(f"warning: {problem}")
+            baselines = ("naive", "bm25") if baseline and corpus is not None else ("naive",) if baseline else ()
+            run = run_eval(qa, questions, k=k, baselines=baselines, progress=progress)
     except PolicyQAError as exc:
         raise _fail(exc) from None
     data = to_json(run)
     if as_json:
         sys.stdout.write(json.dumps({"k": k, "settings": run.settings, "groups": run.groups}, ensure_ascii=False) + "\n")
     else:
-        typer.echo(table(run, [n for n in run.groups if n == "all" or n.startswith("lang:")]))
+        typer.echo(table(run, headline_groups(run)))
+        typer.echo(table(run, headline_groups(run), "answers"))
     if report is not None:
         paths = write_report(run, report)
         _err(f"report written: {paths['report']}, {paths['chart']}, {paths['json']}")

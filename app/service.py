@@ -55,7 +55,7 @@ class PolicyQA:
 
     def ingest(self, paths: list[Path] | None = None, *, progress: Progress | None = None,
                force: bool = False) -> IngestReport:
-        resources = Resources.from_corpus(self.settings.corpus_dir)
+        resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
         report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
                              embedder_factory=lambda: self.embedder, model_name=self.settings.embedding_model,
                              progress=progress, hnsw_above=self.settings.hnsw_above, force=force)

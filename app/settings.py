@@ -18,6 +18,7 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="where documents, manifest, glossary and translations live")
     index_dir: Path = Field(Path("index"), description="where builds of the index are written and read")
+    resources_dir: Path | None = Field(None, description="glossary and jieba dictionary; default: <corpus_dir>/resources")
     embedding_model: str = Field(DEFAULT_MODEL, description="'use-multilingual-v3' or a sentence-transformers name/path")
     threads: int = Field(2, ge=1, description="CPU threads for the default embedder")
     k: int = Field(5, ge=1, le=50, description="clauses retrieved per question")
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(10_000_000, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+
+    @property
+    def resources(self) -> Path:
+        return self.resources_dir or self.corpus_dir / "resources"
 
     @property
     def uploads_dir(self) -> Path:

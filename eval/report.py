@@ -1,7 +1,10 @@
 """Write an eval run as report.md, chart.png and results.json; compare with an earlier results.json.
 
     write_report(run, Path("eval/report"))  -> eval/report/{report.md, chart.png, results.json}
-    compare(run_json, previous_json)        -> ["all hit@1: 0.780 -> 0.812 (+0.032)", …]
+    compare(run_json, previous_json)        -> ["test/lang:en hit@1: 0.780 -> 0.812 (+0.032)", …]
+
+Groups are named as in eval.runner.group_names: "all", "test", "test/lang:zh", "train/tag:scenario",
+"test/kind:absent-figure"; figures are reported on the test split with train beside it.
 """
 
 from __future__ import annotations
@@ -9,11 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .runner import EvalRun, to_json
+from .runner import EvalRun, cutoffs, to_json
 
-HEADLINE = ("questions", "hit@1", "hit@{k}", "mrr", "recall@{k}", "baseline_hit@1", "baseline_hit@{k}",
-            "citation_coverage", "issuer_accuracy", "clause_accuracy", "refusal_rate_unanswerable",
-            "false_refusal_rate", "latency_p50_ms", "latency_p95_ms")
+RETRIEVAL = ("questions", "hit@1", "hit@{k}", "mrr", "recall@1", "recall@5", "recall@{k}")
+ANSWERS = ("citation_coverage", "issuer_accuracy", "clause_accuracy", "responsible_accuracy",
+           "refusal_rate_unanswerable", "false_refusal_rate", "latency_p50_ms", "latency_p95_ms")
 
 
 def _fmt(value) -> str:
@@ -24,39 +27,74 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def table(run: EvalRun, names: list[str]) -> str:
-    columns = [c.format(k=run.k) for c in HEADLINE]
-    lines = ["| group | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+def baseline_names(run: EvalRun) -> list[str]:
+    return sorted({n for r in run.results for n in r.baselines})
+
+
+def columns(run: EvalRun, kind: str = "retrieval") -> list[str]:
+    k = run.k
+    if kind == "answers":
+        return list(ANSWERS)
+    names = list(dict.fromkeys(c.format(k=k) for c in RETRIEVAL if not c.startswith("recall@") or
+                               int(c.format(k=k).split("@")[1]) in cutoffs(k)))
+    for b in baseline_names(run):
+        names += [f"{b}_hit@1", f"{b}_recall@{k}"]
+    return names
+
+
+def table(run: EvalRun, names: list[str], kind: str = "retrieval") -> str:
+    cols = columns(run, kind)
+    lines = ["| group | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name in names:
-        figures = run.groups[name]
-        lines.append(f"| {name} | " + " | ".join(_fmt(figures.get(c)) for c in columns) + " |")
+        if name in run.groups:
+            figures = run.groups[name]
+            lines.append(f"| {name} | " + " | ".join(_fmt(figures.get(c)) for c in cols) + " |")
     return "\n".join(lines)
 
 
+def headline_groups(run: EvalRun) -> list[str]:
+    """all/train/test and their languages, in that order (those present)."""
+    out = []
+    for split in ("all", "train", "test"):
+        prefix = "" if split == "all" else f"{split}/"
+        if split in run.groups:
+            out.append(split)
+            out += [n for n in run.groups if n.startswith(f"{prefix}lang:")]
+    return out
+
+
+def _facet_rows(run: EvalRun, facet: str) -> list[str]:
+    """Per tag (or kind): test then train rows side by side, or the unsplit rows when there is no split."""
+    split_present = "test" in run.groups
+    values = sorted({n.split("/")[-1] for n in run.groups if n.split("/")[-1].startswith(facet)})
+    rows = []
+    for v in values:
+        rows += [f"test/{v}", f"train/{v}"] if split_present else [v]
+    return rows
+
+
 def markdown(run: EvalRun) -> str:
-    main = [n for n in run.groups if n == "all" or n.startswith("lang:")]
-    tags = [n for n in run.groups if n.startswith("tag:")]
     failures = [r for r in run.results if r.answerable and not any(r.relevant[:1])]
-    wrong_refusals = [r for r in run.results if not r.answerable and not r.refused]
+    wrong_answers = [r for r in run.results if not r.answerable and not r.refused]
+    wrong_refusals = [r for r in run.results if r.answerable and r.refused]
     parts = [
-        "# PolicyQA evaluation",
-        "",
-        "Settings: " + ", ".join(f"{k}={v}" for k, v in run.settings.items()),
-        "",
-        "## By language",
-        "",
-        table(run, main),
-        "",
-        "## By tag",
-        "",
-        table(run, tags),
-        "",
-        f"## Answerable questions whose first retrieved clause is not relevant ({len(failures)})",
-        "",
+        "# PolicyQA evaluation", "",
+        "Settings: " + ", ".join(f"{k}={v}" for k, v in run.settings.items()), "",
+        "Tuning reads only the train split; the test split is what to report.", "",
+        "## Retrieval", "", table(run, headline_groups(run)), "",
+        "## Answers", "", table(run, headline_groups(run), "answers"), "",
+        "## Retrieval by tag", "", table(run, _facet_rows(run, "tag:")), "",
+        "## Answers by tag", "", table(run, _facet_rows(run, "tag:"), "answers"), "",
+        "## Unanswerable questions by kind", "", table(run, _facet_rows(run, "kind:"), "answers"), "",
+        f"## Answerable questions whose first retrieved clause is not relevant ({len(failures)})", "",
     ]
-    parts += [f"- {r.id}: {r.question} — got {r.retrieved[0] if r.retrieved else 'nothing'}" for r in failures]
-    parts += ["", f"## Unanswerable questions that were answered ({len(wrong_refusals)})", ""]
-    parts += [f"- {r.id}: {r.question} — cited {', '.join(r.cited)}" for r in wrong_refusals]
+    parts += [f"- {r.id} ({r.split or '-'}): {r.question} — got {r.retrieved[0] if r.retrieved else 'nothing'}"
+              for r in failures]
+    parts += ["", f"## Unanswerable questions that were answered ({len(wrong_answers)})", ""]
+    parts += [f"- {r.id} ({r.split or '-'}, {r.kind}): {r.question} — cited {', '.join(r.cited)}"
+              for r in wrong_answers]
+    parts += ["", f"## Answerable questions that were refused ({len(wrong_refusals)})", ""]
+    parts += [f"- {r.id} ({r.split or '-'}): {r.question}" for r in wrong_refusals]
     return "\n".join(parts) + "\n"
 
 
@@ -67,27 +105,19 @@ def chart(run: EvalRun, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     k = run.k
-    langs = [n for n in run.groups if n == "all" or n.startswith("lang:")]
-    tags = [n for n in run.groups if n.startswith("tag:")]
-    fig, axes = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [1, 2]})
-    series = [("hit@1", "PolicyQA hit@1"), (f"hit@{k}", f"PolicyQA hit@{k}"),
-              ("baseline_hit@1", "baseline hit@1"), (f"baseline_hit@{k}", f"baseline hit@{k}")]
-    width = 0.2
+    groups = headline_groups(run)
+    series = [("hit@1", "PolicyQA hit@1"), (f"recall@{k}", f"PolicyQA recall@{k}")]
+    for b in baseline_names(run):
+        series += [(f"{b}_hit@1", f"{b} hit@1"), (f"{b}_recall@{k}", f"{b} recall@{k}")]
+    fig, ax = plt.subplots(figsize=(max(8, len(groups) * 1.4), 5))
+    width = 0.8 / len(series)
     for i, (key, label) in enumerate(series):
-        axes[0].bar([x + i * width for x in range(len(langs))], [run.groups[n].get(key) or 0 for n in langs],
-                    width, label=label)
-    axes[0].set_xticks([x + 1.5 * width for x in range(len(langs))], langs)
-    axes[0].set_ylim(0, 1.05)
-    axes[0].set_title("Retrieval by language")
-    axes[0].legend(fontsize=8)
-    for i, (key, label) in enumerate(series[:2]):
-        axes[1].bar([x + i * 0.4 for x in range(len(tags))], [run.groups[n].get(key) or 0 for n in tags], 0.4,
-                    label=label)
-    axes[1].set_xticks([x + 0.2 for x in range(len(tags))], [t.removeprefix("tag:") for t in tags], rotation=60,
-                       ha="right", fontsize=8)
-    axes[1].set_ylim(0, 1.05)
-    axes[1].set_title("Retrieval by tag")
-    axes[1].legend(fontsize=8)
+        ax.bar([x + i * width for x in range(len(groups))], [run.groups[n].get(key) or 0 for n in groups],
+               width, label=label)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], groups, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Retrieval by split and language")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

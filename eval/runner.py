@@ -31,9 +31,13 @@ class QuestionResult:
     clause_checks: list[bool]
     responsible_checks: list[bool]
     latency_ms: float
-    baseline_relevant: list[bool] = field(default_factory=list)
     evidence_scores: list[float] = field(default_factory=list)
     top_score: float = 0.0
+    split: str | None = None
+    kind: str | None = None             # unanswerable kind ("other-region", …)
+    recall: dict[int, float] = field(default_factory=dict)  # cutoff -> recall (answerable questions): {1: 0.5, 5: 1.0}
+    baselines: dict[str, list[bool]] = field(default_factory=dict)         # baseline name -> relevance of its top k
+    baseline_recall: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,9 +67,9 @@ def _evidence_checks(q: GoldQuestion, answer) -> tuple[float | None, list[bool],
     return covered / len(q.evidence), issuers, clauses, responsible
 
 
-def evaluate_question(qa, q: GoldQuestion, k: int, baseline=None) -> QuestionResult:
+def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None) -> QuestionResult:
     started = time.perf_counter()
-    answer = qa.ask(q.question, k=k)
+    answer = qa.ask(q.question, k=k, history=q.history) if q.history else qa.ask(q.question, k=k)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
     coverage, issuers, clauses, responsible = _evidence_checks(q, answer)
@@ -75,10 +79,22 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baseline=None) -> QuestionRes
         refused=answer.refused, cited=[h.clause.clause_id for h in answer.citations],
         citation_coverage=coverage, issuer_checks=issuers, clause_checks=clauses, responsible_checks=responsible,
         latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
-        top_score=max(answer.evidence, default=0.0))
-    if baseline is not None:
-        result.baseline_relevant = relevance([c.text for c in baseline.search(q.question, k)], q.evidence)
+        top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
+        kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
+    for name, baseline in (baselines or {}).items():
+        ranked = baseline(q.question, k)
+        result.baselines[name] = relevance(ranked, q.evidence)
+        result.baseline_recall[name] = _recalls(ranked, q, k)
     return result
+
+
+def cutoffs(k: int) -> list[int]:
+    """The ranks recall is reported at: 1, 5 and k, those not above k."""
+    return sorted({c for c in (1, 5, k) if c <= k})
+
+
+def _recalls(texts: list[str], q: GoldQuestion, k: int) -> dict[int, float]:
+    return {c: recall_at_k(texts, q.evidence, c) for c in cutoffs(k)} if q.answerable else {}
 
 
 def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | None]:
@@ -95,7 +111,7 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "hit@1": mean([hit_at_k(r.relevant, 1) for r in answerable]),
         f"hit@{k}": mean([hit_at_k(r.relevant, k) for r in answerable]),
         "mrr": mean([reciprocal_rank(r.relevant) for r in answerable]),
-        f"recall@{k}": None,
+        **{f"recall@{c}": mean([r.recall[c] for r in answerable]) for c in cutoffs(k)},
         "citation_coverage": mean([r.citation_coverage for r in answerable if r.citation_coverage is not None]),
         "issuer_accuracy": share([c for r in answerable for c in r.issuer_checks]),
         "clause_accuracy": share([c for r in answerable for c in r.clause_checks]),
@@ -105,43 +121,39 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
-    if any(r.baseline_relevant for r in results):
-        out["baseline_hit@1"] = mean([hit_at_k(r.baseline_relevant, 1) for r in answerable])
-        out[f"baseline_hit@{k}"] = mean([hit_at_k(r.baseline_relevant, k) for r in answerable])
-        out["baseline_mrr"] = mean([reciprocal_rank(r.baseline_relevant) for r in answerable])
+    for name in sorted({n for r in results for n in r.baselines}):
+        out[f"{name}_hit@1"] = mean([hit_at_k(r.baselines[name], 1) for r in answerable])
+        out[f"{name}_hit@{k}"] = mean([hit_at_k(r.baselines[name], k) for r in answerable])
+        out[f"{name}_mrr"] = mean([reciprocal_rank(r.baselines[name]) for r in answerable])
+        for c in cutoffs(k):
+            out[f"{name}_recall@{c}"] = mean([r.baseline_recall[name][c] for r in answerable])
     return out
 
 
+def group_names(r: QuestionResult) -> list[str]:
+    """The groups a result counts in: "all", its language, tags and unanswerable kind, each also per split.
+
+        -> ["all", "lang:zh", "tag:scenario", "test", "test/lang:zh", "test/tag:scenario"]
+    """
+    facets = [f"lang:{r.lang}"] + [f"tag:{t}" for t in r.tags] + ([f"kind:{r.kind}"] if r.kind else [])
+    names = ["all"] + facets
+    if r.split:
+        names += [r.split] + [f"{r.split}/{f}" for f in facets]
+    return names
+
+
 def group_results(results: list[QuestionResult], k: int) -> dict[str, dict]:
-    groups: dict[str, list[QuestionResult]] = {"all": results}
+    groups: dict[str, list[QuestionResult]] = {}
     for r in results:
-        groups.setdefault(f"lang:{r.lang}", []).append(r)
-        for tag in r.tags:
-            groups.setdefault(f"tag:{tag}", []).append(r)
-    return {name: aggregate(items, k) for name, items in sorted(groups.items(), key=lambda kv: (kv[0] != "all", kv[0]))}
+        for name in group_names(r):
+            groups.setdefault(name, []).append(r)
+    order = {"all": 0, "train": 1, "test": 2}
+    return {name: aggregate(items, k)
+            for name, items in sorted(groups.items(), key=lambda kv: (order.get(kv[0].split("/")[0], 3), kv[0]))}
 
 
-def add_recall(results: list[QuestionResult], questions: dict[str, GoldQuestion], qa, groups, k: int) -> None:
-    """recall@k needs the clause texts: computed once per question from the retrieved ids."""
-    per_question = {}
-    for r in results:
-        q = questions[r.id]
-        if q.answerable:
-            texts = [qa.clause(cid).text for cid in r.retrieved]
-            per_question[r.id] = recall_at_k(texts, q.evidence, k)
-    for name, figures in groups.items():
-        ids = [r.id for r in results if r.answerable and _in_group(r, name)]
-        figures[f"recall@{k}"] = mean([per_question[i] for i in ids]) if ids else None
-
-
-def _in_group(r: QuestionResult, name: str) -> bool:
-    if name == "all":
-        return True
-    kind, _, value = name.partition(":")
-    return r.lang == value if kind == "lang" else value in r.tags
-
-
-def baseline_for(qa, corpus_dir: Path):
+def naive_baseline_for(qa, corpus_dir: Path):
+    """The naive baseline over the documents the index was built from (those still found under corpus_dir)."""
     from ingest.pipeline import discover
     from ingest.readers import read_source
     from retrieval.baseline import NaiveBaseline
@@ -151,21 +163,36 @@ def baseline_for(qa, corpus_dir: Path):
         by_path[f.name] = read_source(f).text
     documents = [(d.doc_id, by_path[Path(row["path"]).name]) for d, row in
                  zip(qa.index.store.documents(), qa.index.store.document_rows()) if Path(row["path"]).name in by_path]
-    return NaiveBaseline(documents, qa.embedder)
+    base = NaiveBaseline(documents, qa.embedder)
+    return lambda question, k: [c.text for c in base.search(question, k)]
+
+
+def bm25_baseline_for(qa):
+    """Plain BM25 over the index's own clauses (see retrieval.baseline.BM25Baseline)."""
+    from retrieval.baseline import BM25Baseline
+
+    texts = [c.text for c in qa.index.clauses]
+    base = BM25Baseline(texts)
+    return lambda question, k: [texts[i] for i in base.search(question, k)]
 
 
 def run_eval(qa, questions: list[GoldQuestion], *, k: int = 5, corpus_dir: Path | None = None,
-             baseline: bool = True, progress=None) -> EvalRun:
-    base = baseline_for(qa, corpus_dir or qa.settings.corpus_dir) if baseline else None
+             baselines: tuple[str, ...] = ("naive",), progress=None) -> EvalRun:
+    """Answer every question and aggregate; `baselines` names the baselines run beside ("naive", "bm25")."""
+    makers = {"naive": lambda: naive_baseline_for(qa, corpus_dir or qa.settings.corpus_dir),
+              "bm25": lambda: bm25_baseline_for(qa)}
+    unknown = [b for b in baselines if b not in makers]
+    if unknown:
+        raise ValueError(f"unknown baseline {unknown[0]!r}; choose from {', '.join(makers)}")
     qa.ask("warm-up 出口退税", k=k)  # load models and indexes outside the timed loop
+    built = {name: makers[name]() for name in baselines}
     results = []
     task = progress.task("questions", total=len(questions)) if progress else None
     for q in questions:
-        results.append(evaluate_question(qa, q, k, base))
+        results.append(evaluate_question(qa, q, k, built))
         if progress:
             progress.advance(task)
     groups = group_results(results, k)
-    add_recall(results, {q.id: q for q in questions}, qa, groups, k)
     settings = {"model": qa.index.model, "k": str(k), "clauses": str(len(qa.index.clauses)),
                 "built_at": qa.index.info.get("built_at", "?"), "python": sys.version.split()[0]}
     return EvalRun(k, results, groups, settings)

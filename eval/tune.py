@@ -21,7 +21,7 @@ from app.service import PolicyQA  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from retrieval.searcher import SearchConfig, Weights  # noqa: E402
 
-from .gold import load_gold  # noqa: E402
+from .gold import load_gold, select_split  # noqa: E402
 from .metrics import hit_at_k, mean, reciprocal_rank, relevance  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def retrieval_figures(searcher, questions, k: int = 5) -> tuple[float, float, fl
 
 
 def tune_weights(qa: PolicyQA) -> None:
-    gold = [q for q in load_gold() if q.answerable]
+    gold = [q for q in select_split(load_gold(), "train") if q.answerable]
     base = qa.searcher.config
     grids = {
         "zh": [dict(dense=d, lexical=l) for d, l in itertools.product((0.25, 0.5, 1.0, 1.5), (0.5, 1.0, 1.5, 2.0))],
@@ -63,7 +63,7 @@ def tune_weights(qa: PolicyQA) -> None:
 
 
 def tune_threshold(qa: PolicyQA) -> None:
-    gold = load_gold()
+    gold = select_split(load_gold(), "train")
     for language in ("zh", "en"):
         rows = []
         for q in (q for q in gold if q.lang == language):

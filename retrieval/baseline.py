@@ -13,6 +13,8 @@ import numpy as np
 
 from .dense import DenseIndex
 from .embedders import Embedder
+from .lexical import LexicalIndex
+from .tokenize import ChineseTokenizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +39,20 @@ class NaiveBaseline:
     def search(self, question: str, k: int = 5) -> list[Chunk]:
         ids, _ = self.index.search(self.embedder.embed_query(question), k)
         return [self.chunks[i] for i in ids]
+
+
+class BM25Baseline:
+    """Plain BM25 over the same clauses the index holds: jieba segmentation without the domain dictionary or
+    glossary, bm25s defaults. It is the lexical floor a learned ranker has to beat on documents nobody tuned for.
+
+        BM25Baseline(["（十八）加快出口退税进度。…", …]).search("出口退税多久", 5) -> [17, 3, …]  (clause positions)
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.tokenizer = ChineseTokenizer()
+        self.index = LexicalIndex.build([self.tokenizer.tokens(t) for t in texts])
+
+    def search(self, question: str, k: int = 5) -> list[int]:
+        scores = self.index.scores(self.tokenizer.tokens(question))
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [int(i) for i in top if scores[i] > 0]

@@ -35,8 +35,10 @@ class Resources:
     translations: Translations = field(default_factory=Translations)
 
     @classmethod
-    def from_corpus(cls, corpus: Path) -> "Resources":
-        folder = corpus / "resources"
+    def from_corpus(cls, corpus: Path, resources: Path | None = None) -> "Resources":
+        """The corpus's manifest and translations, with the glossary and dictionary of `resources`
+        (default: `<corpus>/resources`)."""
+        folder = resources or corpus / "resources"
         return cls(glossary_path=folder / GLOSSARY, userdict_path=folder / USERDICT,
                    manifest=load_manifest(corpus / "manifest.toml"),
                    translations=Translations.load(corpus / "translations"))
