@@ -163,7 +163,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
 
     @app.post("/api/ask", response_model=AnswerOut)
     def ask(request: AskRequest) -> AnswerOut:
-        filters = Filters(doc_ids=tuple(request.doc_ids), issuer=request.issuer, date_from=request.date_from,
+        filters = Filters.of(doc_ids=tuple(request.doc_ids), issuer=request.issuer, date_from=request.date_from,
                           date_to=request.date_to, statuses=tuple(request.status))
         return answer_out(qa.ask(request.question, k=request.k, filters=filters))
 
@@ -172,7 +172,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
                doc: list[str] = Query([], description="document ids"), issuer: str | None = None,
                date_from: str | None = None, date_to: str | None = None,
                status: list[Status] = Query([])) -> SearchOut:
-        filters = Filters(doc_ids=tuple(doc), issuer=issuer, date_from=date_from, date_to=date_to,
+        filters = Filters.of(doc_ids=tuple(doc), issuer=issuer, date_from=date_from, date_to=date_to,
                           statuses=tuple(status))
         hits = qa.search(q, k=k, filters=filters)
         return SearchOut(query=q, results=[to_citation(h.clause, h.document, score=h.score) for h in hits])

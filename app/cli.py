@@ -19,6 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from ingest.errors import PolicyQAError  # noqa: E402
 
+from ingest.progress import RichProgress  # noqa: E402
 from retrieval.builds import IndexDir  # noqa: E402
 
 from .settings import Settings  # noqa: E402
@@ -56,8 +57,6 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(help="files or 
            index_dir: IndexDirOption = None,
            force: Annotated[bool, typer.Option("--force", help="rebuild even when nothing changed")] = False) -> None:
     """Parse documents into clauses and build the index (embedding only what changed)."""
-    from retrieval.progress import RichProgress
-
     from .report import print_ingest_report
 
     qa = _service(index_dir)
@@ -107,8 +106,8 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
 
     qa = _service(index_dir)
     try:
-        hits = qa.search(question, k=k, filters=Filters(doc_ids=tuple(doc or ()), issuer=issuer,
-                                                         date_from=date_from, date_to=date_to))
+        hits = qa.search(question, k=k, filters=Filters.of(doc_ids=tuple(doc or ()), issuer=issuer,
+                                                            date_from=date_from, date_to=date_to))
     except PolicyQAError as exc:
         raise _fail(exc) from None
     for rank, h in enumerate(hits, start=1):
@@ -192,8 +191,6 @@ def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", he
     from eval.gold import load_gold, select_split
     from eval.report import compare, table, headline_groups, write_report
     from eval.runner import run_eval, to_json
-    from retrieval.progress import RichProgress
-
     from .service import PolicyQA
 
     if split not in ("train", "test", "all"):
@@ -238,6 +235,95 @@ def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", he
     if previous is not None:
         for line in compare(data, previous) or ["no differences"]:
             _err(line)
+
+
+tune = typer.Typer(add_completion=False, no_args_is_help=True, help="Train the learned parts on the gold train split.")
+app.add_typer(tune, name="tune")
+
+
+def _training_sets(split_gold: list[Path] | None, external_docs: Path | None, external_gold: Path | None,
+                   index_dir: Path | None) -> list:
+    """The gold train split over the configured corpus, and the external set (all its questions) if given."""
+    from eval.gold import load_gold, select_split
+    from eval.train import TrainingSet
+
+    from .service import PolicyQA
+
+    settings = _settings(index_dir)
+    qa = PolicyQA(settings)
+    if IndexDir(settings.index_dir).current() is None:
+        qa.ingest()
+    sets = [TrainingSet("gold-train", qa, select_split(load_gold(list(split_gold) if split_gold else None), "train"))]
+    if (external_docs is None) != (external_gold is None):
+        raise _fail("give both --external-docs and --external-gold, or neither", 2)
+    if external_docs is not None:
+        own = external_docs / "resources"
+        ext = settings.model_copy(update={"corpus_dir": external_docs,
+                                          "index_dir": eval_index_dir(settings, external_docs),
+                                          "resources_dir": own if own.is_dir() else settings.resources})
+        qa_ext = PolicyQA(ext)
+        qa_ext.ingest()
+        sets.append(TrainingSet(external_gold.stem if external_gold.stem != "queries" else external_docs.parent.name,
+                                qa_ext, load_gold([external_gold])))
+    return sets
+
+
+GoldOption = Annotated[Optional[list[Path]], typer.Option("--gold", help="gold files (default eval/gold/*.jsonl); only their train split is read")]
+ExternalDocs = Annotated[Optional[Path], typer.Option("--external-docs", help="an external development corpus, e.g. ../shared/external/stard-dev/docs")]
+ExternalGold = Annotated[Optional[Path], typer.Option("--external-gold", help="its questions, e.g. ../shared/external/stard-dev/queries.jsonl")]
+
+
+@tune.command("ranker")
+def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, external_gold: ExternalGold = None,
+                folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
+                out: Annotated[Path, typer.Option("--out", help="folder for ranker.txt, ranker.json, ranker.card.json")] = Path("retrieval/models"),
+                index_dir: IndexDirOption = None) -> None:
+    """Train the LambdaRank ranker; external figures are reported out of fold. Re-run `policyqa ingest` after."""
+    from eval.train import train_ranker
+
+    try:
+        with RichProgress() as progress:
+            sets = _training_sets(gold, external_docs, external_gold, index_dir)
+            card = train_ranker(sets, out_dir=out, folds=folds,
+                                fold_set=sets[1].name if len(sets) > 1 else None, progress=progress)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"]}, ensure_ascii=False,
+                                indent=1) + "\n")
+    _err(f"written: {out / 'ranker.txt'}, {out / 'ranker.json'}, {out / 'ranker.card.json'}; "
+         "re-run `policyqa ingest` so builds use it")
+
+
+@tune.command("answerability")
+def tune_answerability(gold: GoldOption = None, external_docs: ExternalDocs = None, external_gold: ExternalGold = None,
+                       k: Annotated[int, typer.Option("--k", min=1, max=50)] = 10,
+                       out: Annotated[Path, typer.Option("--out")] = Path("app/models/answerability.json"),
+                       index_dir: IndexDirOption = None) -> None:
+    """Fit the calibrated answerability model and its threshold (out-of-fold) on the train split."""
+    from eval.train import train_answerability
+
+    try:
+        with RichProgress() as progress:
+            sets = _training_sets(gold, external_docs, external_gold, index_dir)
+            card = train_answerability(sets, out_path=out, k=k, progress=progress)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=1) + "\n")
+    _err(f"written: {out}")
+
+
+@app.command("split-gold")
+def split_gold(files: Annotated[list[Path], typer.Argument(help="gold files; questions without a split get one")]) -> None:
+    """Assign the train/test split once to questions that have none (stratified by language and kind)."""
+    from eval.gold import load_gold
+    from eval.split import assign_splits, write_splits
+
+    try:
+        splits = assign_splits(load_gold(list(files)))
+        for path in files:
+            typer.echo(f"{path}: {write_splits(path, splits)} question(s) given a split")
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
 
 
 @app.command()

@@ -91,7 +91,7 @@ def zh_caveats(doc: DocumentMeta, today: date) -> list[str]:
     return notes
 
 
-def en_caveats(doc: DocumentMeta, today: date, glossary: Glossary) -> list[str]:
+def en_caveats(doc: DocumentMeta, today: date) -> list[str]:
     notes = []
     name = doc.title_en or doc.title
     if doc.status == Status.DRAFT:
@@ -100,3 +100,21 @@ def en_caveats(doc: DocumentMeta, today: date, glossary: Glossary) -> list[str]:
         notes.append(f"Note: “{name}” dates from {en_date(doc.date)}, more than five years ago; "
                      "check whether it is still in force.")
     return notes
+
+
+def in_force_note(language: str, documents: list[DocumentMeta] | None = None) -> str:
+    """What the corpus can say about validity: each document's date and status, and that whether it is still in
+    force is not something these texts can tell."""
+    seen = list({d.doc_id: d for d in documents or []}.values())
+    if language == "zh":
+        facts = "；".join(f"《{d.title or d.doc_id}》{zh_date(d.date) if d.date else '未注明日期'}，"
+                         f"{_ZH_STATUS[d.status]}" for d in seen)
+        return (f"（{facts}。）" if facts else "") + "现有语料只能说明文件的日期和状态，无法判断其目前是否仍然有效，请向发文机关核实。"
+    facts = "; ".join(f"“{d.title_en or d.title or d.doc_id}”: {en_date(d.date) if d.date else 'date not stated'}, "
+                      f"{_EN_STATUS[d.status]}" for d in seen)
+    return (f"({facts}.) " if facts else "") + ("The corpus states documents' dates and status only; it cannot tell "
+                                                "whether a measure is still in force. Check with the issuing body.")
+
+
+_ZH_STATUS = {Status.ISSUED: "已印发", Status.DRAFT: "征求意见稿", Status.UNKNOWN: "状态未注明"}
+_EN_STATUS = {Status.ISSUED: "issued", Status.DRAFT: "a draft for comments", Status.UNKNOWN: "status not stated"}

@@ -5,7 +5,8 @@
     qa.ask("How fast are export tax refunds approved in Guangdong?")  -> Answer(…)
 
 It loads the published build lazily and reloads it when a new build is published, so a
-running server picks up a re-ingest without a restart.
+running server picks up a re-ingest without a restart. Each question is parsed once into a
+`Query`, which search and answering share.
 """
 
 from __future__ import annotations
@@ -15,27 +16,29 @@ from pathlib import Path
 
 from ingest.errors import UnknownIdError
 from ingest.model import Clause, DocumentMeta, Section
+from ingest.progress import Progress
 from retrieval.builds import IndexDir
-from retrieval.embedders import Embedder, make_embedder
+from retrieval.embedders import Encoders, make_encoders
 from retrieval.indexer import IngestReport, build_index
+from retrieval.layout import RANKER_NAME
 from retrieval.loaded import LoadedIndex
-from retrieval.progress import Progress
+from retrieval.query import Query
+from retrieval.ranker import Ranker
 from retrieval.resources import Resources
-from retrieval.language import detect_language
-from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig, validate_question
+from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
 from .settings import Settings
 
 
 class PolicyQA:
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
+    def __init__(self, settings: Settings, *, encoders: Encoders | None = None,
                  search_config: SearchConfig | None = None, answer_config: AnswerConfig | None = None,
                  chat_model=None) -> None:
         self.settings = settings
         self.index_dir = IndexDir(settings.index_dir)
-        self._embedder = embedder
-        self._search_config = search_config
+        self._encoders = encoders
+        self._search_config = search_config or SearchConfig()
         self._lock = threading.RLock()
         self._loaded: LoadedIndex | None = None
         self._searcher: HybridSearcher | None = None
@@ -47,19 +50,27 @@ class PolicyQA:
 
     # ---------- building ----------
     @property
-    def embedder(self) -> Embedder:
+    def encoders(self) -> Encoders:
         with self._lock:
-            if self._embedder is None:
-                self._embedder = make_embedder(self.settings.embedding_model, threads=self.settings.threads)
-            return self._embedder
+            return self._load_encoders()
+
+    def _load_encoders(self) -> Encoders:
+        if self._encoders is None:
+            names = self.settings.model_names
+            self._encoders = make_encoders(names["primary"], names.get("cross"), threads=self.settings.threads)
+        return self._encoders
+
+    @property
+    def embedder(self):
+        """The primary encoder (also what the naive baseline embeds with)."""
+        return self.encoders.primary
 
     def ingest(self, paths: list[Path] | None = None, *, progress: Progress | None = None,
                force: bool = False) -> IngestReport:
         resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
-        report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
-                             embedder_factory=lambda: self.embedder, model_name=self.settings.embedding_model,
-                             progress=progress, hnsw_above=self.settings.hnsw_above, force=force)
-        return report
+        return build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
+                           encoders_factory=lambda: self.encoders, model_names=self.settings.model_names,
+                           progress=progress, hnsw_above=self.settings.hnsw_above, force=force)
 
     # ---------- reading ----------
     @property
@@ -79,17 +90,22 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._searcher is None:
-                # the embedder's weights and jieba's dictionary take about a second each to load: overlap them
-                embedder = self.embedder
-                warm = threading.Thread(target=embedder.embed_query, args=("warm-up",), daemon=True)
+                # the encoders' weights and jieba's dictionary take a while to load: overlap them
+                warm = threading.Thread(target=self._load_encoders, daemon=True)  # we hold the lock already
                 warm.start()
                 index.resources.tokenizer()
                 warm.join()
-                self._searcher = HybridSearcher(index, self.embedder, config=self._search_config)
+                self._searcher = HybridSearcher(index, self.encoders, ranker=Ranker.load(index.build / RANKER_NAME),
+                                                config=self._search_config)
             return self._searcher
 
-    def search(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        return self.searcher.search(question, k=k or self.settings.k, filters=filters)
+    def parse(self, question: str) -> Query:
+        """The question understood once (validated, script-normalised, segmented); raises InvalidQueryError."""
+        return self.searcher.parse(question)
+
+    def search(self, question: str | Query, *, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        query = question if isinstance(question, Query) else self.parse(question)
+        return self.searcher.search(query, k=k or self.settings.k, filters=filters)
 
     def documents(self) -> list[DocumentMeta]:
         return list(self.index.documents.values())
@@ -123,10 +139,7 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._answerer is None:
-                self._answerer = ExtractiveAnswerer(
-                    glossary=index.resources.glossary, tokenizer=index.resources.tokenizer(),
-                    config=self._answer_config, corpus_texts=[c.text for c in index.clauses],
-                    corpus_texts_en=[c.text_en for c in index.clauses if c.text_en])
+                self._answerer = ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config)
             return self._answerer
 
     @property
@@ -138,11 +151,10 @@ class PolicyQA:
             self._chat_model = openai_chat_model(self.settings)
         return self._chat_model
 
-    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> Answer:
-        question = validate_question(question)
-        language = detect_language(question)
-        hits = self.searcher.search(question, k=k or self.settings.k, filters=filters, language=language)
-        extractive = self.answerer.answer(question, language, hits)
+    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None, history=()) -> Answer:
+        query = self.parse(question)
+        hits = self.searcher.search(query, k=k or self.settings.k, filters=filters)
+        extractive = self.answerer.answer(query, hits)
         if self.chat_model is None or extractive.refused:
             return extractive
         from .generate import GroundedGenerator

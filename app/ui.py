@@ -101,7 +101,7 @@ def build_ui(qa: PolicyQA, feedback: FeedbackStore) -> gr.Blocks:
         if not message or not message.strip():
             return history, "", "<div class='pqa-none'>请输入问题 / Please type a question.</div>", None
         try:
-            answer = qa.ask(message, filters=Filters(doc_ids=tuple(docs or ()), issuer=issuer or None))
+            answer = qa.ask(message, filters=Filters.of(doc_ids=tuple(docs or ()), issuer=issuer or None))
         except PolicyQAError as exc:
             history += [{"role": "user", "content": message}, {"role": "assistant", "content": f"⚠️ {exc}"}]
             return history, "", "", None

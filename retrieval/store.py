@@ -1,7 +1,7 @@
 """The parsed corpus and its vectors in SQLite, one database per index build.
 
-Tables: `documents`, `clauses` (one row per clause, in document order, with the FAISS
-vector id), `sections`, `vectors` (content hash -> float32 bytes, reused by the next
+Tables: `documents`, `clauses` (one row per clause, with its position in the build,
+which the passage maps refer to), `sections`, `vectors` (content hash -> float32 bytes, reused by the next
 build so unchanged clauses are never embedded twice) and `info` (model name,
 dimension, fingerprint). Lists are JSON text; vectors are raw float32 bytes, never pickles.
 """
@@ -27,8 +27,8 @@ CREATE TABLE IF NOT EXISTS clauses (
     clause_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id), position INTEGER NOT NULL,
     kind TEXT NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL, path TEXT NOT NULL,
     text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, responsible TEXT NOT NULL, lead TEXT NOT NULL,
-    responsible_by_paragraph TEXT NOT NULL, annex_rows TEXT NOT NULL, text_en TEXT, content_hash TEXT NOT NULL,
-    vector_id INTEGER NOT NULL UNIQUE);
+    responsible_by_paragraph TEXT NOT NULL, annex_rows TEXT NOT NULL, text_en TEXT,
+    build_position INTEGER NOT NULL UNIQUE);
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, position);
 CREATE TABLE IF NOT EXISTS sections (
     doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL,
@@ -60,22 +60,21 @@ class Store:
     def set_info(self, **values: str | int) -> None:
         self._db.executemany("INSERT OR REPLACE INTO info VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
 
-    def add_document(self, doc: ParsedDocument, position: int, *, vector_ids: list[int], hashes: list[str],
-                     texts_en: dict[str, str] | None = None) -> None:
+    def add_document(self, doc: ParsedDocument, position: int, *, first: int) -> None:
+        """Store a document and its clauses; its clauses take build positions first, first + 1, …"""
         m = doc.meta
         self._db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (m.doc_id, position, doc.path, doc.sha256, m.title, m.issuer, m.date, m.status.value, m.source_url,
              m.publisher, m.title_en, _dumps(m.provenance), _dumps(list(doc.levels)), _dumps(list(doc.warnings)),
              len(doc.clauses)))
-        texts_en = texts_en or {}
         self._db.executemany(
-            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(c.clause_id, c.doc_id, c.position, c.kind.value, c.label, c.number, c.style, _dumps(list(c.path)),
               c.text, c.start, c.end, _dumps(list(c.responsible)), _dumps(list(c.lead)),
               _dumps([list(p) for p in c.responsible_by_paragraph]), _dumps(list(c.annex_rows)),
-              texts_en.get(c.clause_id, c.text_en), h, vid)
-             for c, vid, h in zip(doc.clauses, vector_ids, hashes, strict=True)])
+              c.text_en, first + i)
+             for i, c in enumerate(doc.clauses)])
         self._db.executemany(
             "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
             [(s.doc_id, i, s.label, s.number, s.style, s.heading, _dumps(list(s.path)), s.start, s.end)
@@ -111,10 +110,6 @@ class Store:
     def document_rows(self) -> list[sqlite3.Row]:
         return list(self._db.execute("SELECT * FROM documents ORDER BY position"))
 
-    def document(self, doc_id: str) -> DocumentMeta | None:
-        row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return _meta(row) if row else None
-
     def clauses(self, doc_id: str | None = None) -> Iterator[Clause]:
         if doc_id is None:
             rows = self._db.execute(
@@ -128,9 +123,9 @@ class Store:
         row = self._db.execute("SELECT * FROM clauses WHERE clause_id = ?", (clause_id,)).fetchone()
         return _clause(row) if row else None
 
-    def clause_rows(self) -> list[tuple[int, str, str]]:
-        """(vector_id, clause_id, content_hash) for every clause."""
-        return [(r[0], r[1], r[2]) for r in self._db.execute("SELECT vector_id, clause_id, content_hash FROM clauses")]
+    def clauses_in_build_order(self) -> list[Clause]:
+        """Every clause by its build position (the order the passage maps refer to)."""
+        return [_clause(r) for r in self._db.execute("SELECT * FROM clauses ORDER BY build_position")]
 
     def sections(self, doc_id: str) -> list[Section]:
         return [Section(r["doc_id"], r["label"], r["number"], r["style"], r["heading"], tuple(json.loads(r["path"])),

@@ -1,0 +1,81 @@
+"""One question, understood once: the `Query` every later stage (search, ranking, answering) reads.
+
+    QueryParser(tokenizer=…, glossary=…, aliases=…).parse("海關20條第十二條講咗咩？")
+        -> Query(text="海關20條第十二條講咗咩？", folded="海关20条第十二条讲咗咩?", language="zh",
+                 script="traditional", terms=("海关", "20", "条", …), reference=Reference(12, False, "条"), …)
+
+Nothing downstream re-segments, re-validates or re-normalises the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.errors import InvalidQueryError
+from ingest.text import Script, collapse, fold, script, years
+
+from .aliases import Aliases
+from .asked import asked_type, intents
+from .glossary import Glossary
+from .language import Language, detect_language
+from .lookup import Reference, parse_reference
+from .places import places_in
+from .tokenize import ChineseTokenizer, EnglishTokenizer
+
+MAX_QUESTION_CHARS = 2000
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str                       # as asked, whitespace collapsed
+    folded: str                     # NFKC, lower case, simplified script: what matching compares
+    language: Language
+    script: Script                  # the user's Chinese script, for the reply ("none" when no Chinese)
+    terms: tuple[str, ...]          # Chinese lexical terms: the question's words, then expansions' words
+    own_terms: tuple[str, ...]      # the question's own Chinese words (no expansions)
+    words_en: tuple[str, ...]       # English words, stemmed (for the translations' BM25)
+    expansions: tuple[str, ...]     # Chinese terms added by the glossary (English phrases) and aliases
+    places: frozenset[str]
+    years: frozenset[int]
+    reference: Reference | None     # a clause named by number ("第十二條", "article 16")
+    asked: str | None               # the kind of fact asked for: "days", "date", "percent", "money", "count", …
+    intents: frozenset[str] = frozenset()  # what it asks of the system: "in_force", "advice", "injection"
+
+
+def validate_question(question: object) -> str:
+    if question is None or not str(question).strip():
+        raise InvalidQueryError("the question is empty; ask something, e.g. 出口退税审批要多久？")
+    text = collapse(str(question))
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidQueryError(f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
+    return text
+
+
+class QueryParser:
+    def __init__(self, *, tokenizer: ChineseTokenizer, glossary: Glossary, aliases: Aliases) -> None:
+        self.tokenizer = tokenizer
+        self.glossary = glossary
+        self.aliases = aliases
+        self.english = EnglishTokenizer()
+
+    def parse(self, question: str, *, language: Language | None = None) -> Query:
+        text = validate_question(question)
+        folded = fold(text)
+        language = language or detect_language(text)
+        own = self.tokenizer.tokens(folded)
+        if language == "en":
+            # English words do not occur in the Chinese text; acronyms (RCEP, AEO, LNG) do
+            acronyms = {w.lower() for w in _ACRONYM.findall(text)}
+            own = [t for t in own if not t.isascii() or t in acronyms]
+        expansions = (self.glossary.expand(text) if language == "en" else []) + self.aliases.others(text)
+        expansions = list(dict.fromkeys(e for e in expansions))
+        terms = list(own)
+        for term in expansions:
+            terms += [t for t in self.tokenizer.tokens(term) if t not in terms]
+        return Query(text=text, folded=folded, language=language, script=script(text), terms=tuple(terms),
+                     own_terms=tuple(own), words_en=tuple(self.english.tokens(text)), expansions=tuple(expansions),
+                     places=frozenset(places_in(folded)), years=frozenset(years(folded)),
+                     reference=parse_reference(folded), asked=asked_type(folded),
+                     intents=intents(folded))
