@@ -11,9 +11,10 @@ running server picks up a re-ingest without a restart.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
-from ingest.errors import UnknownIdError
+from ingest.errors import InvalidQueryError, UnknownIdError
 from ingest.model import Clause, DocumentMeta, Section
 from retrieval.builds import IndexDir
 from retrieval.embedders import Embedder, make_embedder
@@ -23,8 +24,10 @@ from retrieval.progress import Progress
 from retrieval.resources import Resources
 from retrieval.language import detect_language
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig, validate_question
+from retrieval.searcher import MAX_QUESTION_CHARS
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
+from .conversation import Resolution, parse_history, resolve
 from .settings import Settings
 
 
@@ -138,13 +141,67 @@ class PolicyQA:
             self._chat_model = openai_chat_model(self.settings)
         return self._chat_model
 
-    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None, history=None) -> Answer:
+        """Answer a question; with `history` (earlier turns, see app.conversation) a follow-up is resolved first."""
         question = validate_question(question)
+        if not history:
+            return self._ask_alone(question, k=k, filters=filters)
+        try:
+            turns = parse_history(history)
+        except ValueError as exc:
+            raise InvalidQueryError(str(exc)) from None
+        resolution = resolve(question, turns)
+        if not resolution.follow_up:
+            return self._ask_alone(question, k=k, filters=filters)
+        return self._ask_follow_up(resolution, k=k, filters=filters)
+
+    def _ask_alone(self, question: str, *, k: int | None, filters: Filters | None) -> Answer:
         language = detect_language(question)
         hits = self.searcher.search(question, k=k or self.settings.k, filters=filters, language=language)
-        extractive = self.answerer.answer(question, language, hits)
+        return self._generate(self.answerer.answer(question, language, hits))
+
+    def _generate(self, extractive: Answer) -> Answer:
         if self.chat_model is None or extractive.refused:
             return extractive
         from .generate import GroundedGenerator
 
         return GroundedGenerator(self.chat_model).answer(extractive)
+
+    def previous_hits(self, resolution: Resolution, *, k: int | None = None,
+                      filters: Filters | None = None) -> list[Hit]:
+        """The clauses the previous answer cited. Stateless: the previous question is asked again (answers are
+        deterministic), unless the client sent the cited clause ids, which then win."""
+        previous = self.ask(resolution.previous_question, k=k, filters=filters,
+                            history=list(resolution.previous_history) or None)
+        if resolution.previous_citations is None:
+            return list(previous.citations)
+        known = {h.clause.clause_id: h for h in (*previous.citations, *previous.retrieved)}
+        hits = []
+        for clause_id in dict.fromkeys(resolution.previous_citations):
+            if clause_id in known:
+                hits.append(known[clause_id])
+            else:  # cited by the client's earlier answer but not retrieved for it now: no relevance score to reuse
+                clause = self.clause(clause_id)
+                hits.append(Hit(clause, self.document(clause.doc_id), 0.0, 0.0, 0.0, ("conversation",)))
+        return hits
+
+    def _ask_follow_up(self, resolution: Resolution, *, k: int | None, filters: Filters | None) -> Answer:
+        """Over the previous turn's clauses first; if they do not answer, search with the topic carried over."""
+        k = k or self.settings.k
+        language = detect_language(resolution.question)
+        standalone = resolution.standalone[-MAX_QUESTION_CHARS:]  # the carried topic may make it long
+        earlier = self.previous_hits(resolution, k=k, filters=filters)
+        hits = self.searcher.search(standalone, k=k, filters=filters, language=language)
+        note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"
+        if earlier:
+            answer = self.answerer.answer(standalone, language, earlier)
+            if not answer.refused:
+                seen = {h.clause.clause_id for h in earlier}
+                extra = [h for h in hits if h.clause.clause_id not in seen]
+                answer = replace(answer, retrieved=answer.retrieved + tuple(extra),
+                                 evidence=answer.evidence + tuple(self.answerer.evidence(standalone, language, h)
+                                                                  for h in extra))
+                return replace(self._generate(answer), question=resolution.question,
+                               notes=answer.notes + (note, "answered from the clauses the previous answer cited"))
+        answer = self._generate(self.answerer.answer(standalone, language, hits))
+        return replace(answer, question=resolution.question, notes=answer.notes + (note,))
