@@ -242,5 +242,5 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
 
         from .ui import CSS, build_ui
 
-        app = gr.mount_gradio_app(app, build_ui(qa, feedback), path="/", css=CSS, footer_links=["api"])
+        app = gr.mount_gradio_app(app, build_ui(qa, feedback, answers=answers), path="/", css=CSS, footer_links=["api"])
     return app

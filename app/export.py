@@ -24,10 +24,10 @@ import re
 
 from .serialize import AnswerRecord, LinkedCitation
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$])")
 
 
-def _text(value: str | None, *, unknown: str = "未注明 not stated") -> str:
+def escape_markdown(value: str | None, *, unknown: str = "未注明 not stated") -> str:
     """Plain text safe in Markdown: no raw HTML, no accidental emphasis or links."""
     if value is None or value == "":
         return unknown
@@ -35,21 +35,24 @@ def _text(value: str | None, *, unknown: str = "未注明 not stated") -> str:
     return re.sub(r"\n(?!\n)", "  \n", escaped)  # keep the answer's line breaks
 
 
+_t = escape_markdown
+
+
 def _block(value: str) -> str:
     """A multi-line text as a Markdown quote block, each line escaped."""
-    return "\n".join(f"  > {_text(line, unknown='')}" for line in value.splitlines() if line.strip())
+    return "\n".join(f"  > {_t(line, unknown='')}" for line in value.splitlines() if line.strip())
 
 
 def citation_markdown(n: int | None, c: LinkedCitation) -> str:
     marker = f"[{n}] " if n is not None else ""
-    lines = [f"**{marker}《{_text(c.doc_title or c.doc_id)}》 {_text(c.clause, unknown='（无编号 unnumbered）')}**",
-             f"- 发文机关 Issuer: {_text(c.issuer)} · 日期 Date: {_text(c.date)} · 状态 Status: {_text(c.status)}",
-             f"- 条款 Clause: {_text(c.clause_id)}" + (f" — {_text(' › '.join(c.path))}" if c.path else ""),
+    lines = [f"**{marker}《{_t(c.doc_title or c.doc_id)}》 {_t(c.clause, unknown='（无编号 unnumbered）')}**",
+             f"- 发文机关 Issuer: {_t(c.issuer)} · 日期 Date: {_t(c.date)} · 状态 Status: {_t(c.status)}",
+             f"- 条款 Clause: {_t(c.clause_id)}" + (f" — {_t(' › '.join(c.path))}" if c.path else ""),
              "- 原文 Quote:", _block(c.quote or c.text)]
     if c.text_en:
         lines += ["- 英文参考译文 English reference translation (unofficial):", _block(c.text_en)]
     if c.responsible:
-        lines.append(f"- 责任单位 Responsible: {_text('、'.join(c.responsible))}")
+        lines.append(f"- 责任单位 Responsible: {_t('、'.join(c.responsible))}")
     if c.url:
         lines.append(f"- 链接 Link: <{c.url}>")
     return "\n".join(lines)
@@ -60,7 +63,7 @@ def answer_markdown(record: AnswerRecord, *, level: int = 2, heading: str | None
     parts = []
     if heading:
         parts.append(f"{'#' * (level - 1)} {heading}" if level > 1 else heading)
-    parts += [f"{h} 问题 Question\n{_text(record.question)}", f"{h} 回答 Answer\n{_text(record.answer)}"]
+    parts += [f"{h} 问题 Question\n{_t(record.question)}", f"{h} 回答 Answer\n{_t(record.answer)}"]
     if record.citations:
         parts.append(f"{h} 引用 Citations\n" + "\n\n".join(
             citation_markdown(n, c) for n, c in enumerate(record.citations, start=1)))

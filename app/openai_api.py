@@ -17,7 +17,6 @@ normal assistant message without citations. Errors use OpenAI's shape:
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from ingest.errors import IndexNotFoundError, InvalidQueryError, ModelMismatchError, PolicyQAError, UnknownIdError
 
 from .serialize import AnswerRecord, to_record
+from .streaming import pieces
 
 MODEL_ID = "policyqa"
 CREATED = 1_764_547_200  # 2025-12-01, when this endpoint first served; OpenAI's "created" is informational
@@ -106,14 +106,6 @@ def content(record: AnswerRecord) -> str:
     lines = [f"[{n}] 《{c.doc_title or c.doc_id}》{c.clause}（{c.issuer or '发文机关未注明 issuer not stated'}，"
              f"{c.date or '日期未注明 date not stated'}） {c.url}" for n, c in enumerate(record.citations, start=1)]
     return record.answer + "\n\n来源 Sources:\n" + "\n".join(lines)
-
-
-def pieces(text: str) -> Iterator[str]:
-    """The answer as it is composed: each cited part's frame, then its quote and further lines.
-    "根据《…》第（十八）条：“A。B。”[1]\\n责任单位：…" -> ["根据《…》第（十八）条：", "“A。", "B。”[1]", "\\n责任单位：…"]"""
-    for part in re.split(r"(?<=：)|(?<=:)(?=\s)|(?<=[。；！？])|(?=\n)", text):
-        if part:
-            yield part
 
 
 def _extras(record: AnswerRecord) -> dict:
