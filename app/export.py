@@ -24,14 +24,15 @@ import re
 
 from .serialize import AnswerRecord, LinkedCitation
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+_HEADING = re.compile(r"(?m)^(\s*)#")
 
 
 def escape_markdown(value: str | None, *, unknown: str = "未注明 not stated") -> str:
     """Plain text safe in Markdown: no raw HTML, no accidental emphasis or links."""
     if value is None or value == "":
         return unknown
-    escaped = _MD_SPECIAL.sub(r"\\\1", value.replace("&", "&amp;"))
+    escaped = _HEADING.sub(r"\1\\#", _MD_SPECIAL.sub(r"\\\1", value.replace("&", "&amp;")))
     return re.sub(r"\n(?!\n)", "  \n", escaped)  # keep the answer's line breaks
 
 
