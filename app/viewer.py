@@ -49,7 +49,7 @@ function pqaShow() {
   document.querySelectorAll(".clause.target").forEach(e => e.classList.remove("target"));
   el.classList.add("target");
   for (let p = el; p; p = p.parentElement) { if (p.tagName === "DETAILS") p.open = true; }
-  el.scrollIntoView({block: "center"});
+  el.scrollIntoView({block: "start"});
 }
 window.addEventListener("hashchange", pqaShow);
 document.addEventListener("DOMContentLoaded", pqaShow);
