@@ -143,25 +143,30 @@ class PolicyQA:
 
     def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None, history=None) -> Answer:
         """Answer a question; with `history` (earlier turns, see app.conversation) a follow-up is resolved first."""
+        return self._ask(question, k=k, filters=filters, history=history, generate=True)
+
+    def _ask(self, question: str, *, k: int | None, filters: Filters | None, history, generate: bool) -> Answer:
         question = validate_question(question)
         if not history:
-            return self._ask_alone(question, k=k, filters=filters)
+            return self._ask_alone(question, k=k, filters=filters, generate=generate)
         try:
             turns = parse_history(history)
         except ValueError as exc:
             raise InvalidQueryError(str(exc)) from None
         resolution = resolve(question, turns)
         if not resolution.follow_up:
-            return self._ask_alone(question, k=k, filters=filters)
-        return self._ask_follow_up(resolution, k=k, filters=filters)
+            return self._ask_alone(question, k=k, filters=filters, generate=generate)
+        return self._ask_follow_up(resolution, k=k, filters=filters, generate=generate)
 
-    def _ask_alone(self, question: str, *, k: int | None, filters: Filters | None) -> Answer:
+    def _ask_alone(self, question: str, *, k: int | None, filters: Filters | None, generate: bool) -> Answer:
         language = detect_language(question)
         hits = self.searcher.search(question, k=k or self.settings.k, filters=filters, language=language)
-        return self._generate(self.answerer.answer(question, language, hits))
+        return self._generate(self.answerer.answer(question, language, hits), generate)
 
-    def _generate(self, extractive: Answer) -> Answer:
-        if self.chat_model is None or extractive.refused:
+    def _generate(self, extractive: Answer, generate: bool = True) -> Answer:
+        """With a language model configured, the answer is written by it from the chosen clauses and verified
+        (app.generate); a follow-up reaches it in its standalone form, the previous topic carried over."""
+        if not generate or self.chat_model is None or extractive.refused:
             return extractive
         from .generate import GroundedGenerator
 
@@ -170,9 +175,10 @@ class PolicyQA:
     def previous_hits(self, resolution: Resolution, *, k: int | None = None,
                       filters: Filters | None = None) -> list[Hit]:
         """The clauses the previous answer cited. Stateless: the previous question is asked again (answers are
-        deterministic), unless the client sent the cited clause ids, which then win."""
-        previous = self.ask(resolution.previous_question, k=k, filters=filters,
-                            history=list(resolution.previous_history) or None)
+        deterministic), extractively (a generated answer cites a subset of these clauses, and asking the language
+        model again would cost a call), unless the client sent the cited clause ids, which then win."""
+        previous = self._ask(resolution.previous_question, k=k, filters=filters,
+                             history=list(resolution.previous_history) or None, generate=False)
         if resolution.previous_citations is None:
             return list(previous.citations)
         known = {h.clause.clause_id: h for h in (*previous.citations, *previous.retrieved)}
@@ -185,7 +191,8 @@ class PolicyQA:
                 hits.append(Hit(clause, self.document(clause.doc_id), 0.0, 0.0, 0.0, ("conversation",)))
         return hits
 
-    def _ask_follow_up(self, resolution: Resolution, *, k: int | None, filters: Filters | None) -> Answer:
+    def _ask_follow_up(self, resolution: Resolution, *, k: int | None, filters: Filters | None,
+                       generate: bool) -> Answer:
         """Over the previous turn's clauses first; if they do not answer, search with the topic carried over."""
         k = k or self.settings.k
         language = detect_language(resolution.question)
@@ -201,7 +208,8 @@ class PolicyQA:
                 answer = replace(answer, retrieved=answer.retrieved + tuple(extra),
                                  evidence=answer.evidence + tuple(self.answerer.evidence(standalone, language, h)
                                                                   for h in extra))
-                return replace(self._generate(answer), question=resolution.question,
+                answer = self._generate(answer, generate)
+                return replace(answer, question=resolution.question,
                                notes=answer.notes + (note, "answered from the clauses the previous answer cited"))
-        answer = self._generate(self.answerer.answer(standalone, language, hits))
+        answer = self._generate(self.answerer.answer(standalone, language, hits), generate)
         return replace(answer, question=resolution.question, notes=answer.notes + (note,))

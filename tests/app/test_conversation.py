@@ -154,3 +154,33 @@ def test_client_citations_are_used_and_unknown_ones_named(real_service):
         real_service.ask("这条由哪个部门负责？", history=history)
     with pytest.raises(InvalidQueryError, match="role 'bot'"):
         real_service.ask("这条由哪个部门负责？", history=[{"role": "bot", "content": "x"}])
+
+
+class RecordingChat:
+    """A fake chat model: always the same reply; keeps the prompts it was given."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.prompts = []
+
+    def invoke(self, messages):
+        from langchain_core.messages import AIMessage
+
+        self.prompts.append(messages)
+        return AIMessage(self.reply)
+
+
+@pytest.mark.slow
+def test_with_a_language_model_the_follow_up_reaches_it_standalone_and_is_verified(real_service):
+    from app.service import PolicyQA
+
+    chat = RecordingChat("该条由“省国税局，省财政厅负责”[1]。另外由海关总署负责[2]。")
+    qa = PolicyQA(real_service.settings, chat_model=chat)
+    answer = qa.ask("该条由哪些部门负责？", history=_turns(REFUNDS))
+    assert len(chat.prompts) == 1  # the previous question was asked again without the model
+    assert f"Question: {REFUNDS} 该条由哪些部门负责？" in chat.prompts[0][1].content
+    assert answer.mode == "generated" and answer.text.startswith("该条由“省国税局，省财政厅负责”[1]。")
+    assert "海关总署" not in answer.text  # the sentence citing no provided clause was removed by the verifier
+    assert [h.clause.clause_id for h in answer.citations] == ["gd-2014-stabilize-trade#6.18"]
+    assert any("marker points to no provided clause" in n for n in answer.notes)
+    assert any(n.startswith("follow-up") for n in answer.notes)
