@@ -27,6 +27,7 @@ from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig, valid
 from retrieval.searcher import MAX_QUESTION_CHARS
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
+from .answer_types import required_type, states
 from .conversation import Resolution, parse_history, resolve
 from .settings import Settings
 
@@ -200,15 +201,19 @@ class PolicyQA:
         earlier = self.previous_hits(resolution, k=k, filters=filters)
         hits = self.searcher.search(standalone, k=k, filters=filters, language=language)
         note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"
+        asked = required_type(resolution.question)
+        if asked:  # "那要多少天？": the earlier clauses answer only if they state a figure of that kind
+            earlier = [h for h in earlier if states(asked, h.clause.text)]
         if earlier:
-            answer = self.answerer.answer(standalone, language, earlier)
+            answer = self.answerer.answer(resolution.focused or standalone, language, earlier)
             if not answer.refused:
                 seen = {h.clause.clause_id for h in earlier}
                 extra = [h for h in hits if h.clause.clause_id not in seen]
                 answer = replace(answer, retrieved=answer.retrieved + tuple(extra),
                                  evidence=answer.evidence + tuple(self.answerer.evidence(standalone, language, h)
                                                                   for h in extra))
-                answer = self._generate(answer, generate)
+                # a language model writes for the follow-up as asked, with the previous topic carried over
+                answer = self._generate(replace(answer, question=standalone), generate)
                 return replace(answer, question=resolution.question,
                                notes=answer.notes + (note, "answered from the clauses the previous answer cited"))
         answer = self._generate(self.answerer.answer(standalone, language, hits), generate)
