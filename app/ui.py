@@ -47,7 +47,11 @@ CSS = """
 .pqa-en {white-space: pre-wrap; margin-top: 6px; color: #1f3a5f;} .pqa-none {color: #777;}
 .pqa-open {display: inline-block; margin-top: 4px; font-size: 0.9em;}
 #chat, #citations {overflow-wrap: anywhere;}
-@media (max-width: 480px) {.gradio-container {padding: 4px !important;} #chat {height: 360px !important;}}
+#doc-tree details {margin: 4px 0 4px 10px;} #doc-tree .clause {border-left: 3px solid #d0d7de; padding: 2px 8px;}
+#doc-tree .texts {display: grid; grid-template-columns: 1fr 1fr; gap: 12px;} #doc-tree .label {color: #b3261e;}
+#doc-tree .zh, #doc-tree .en {white-space: pre-wrap; overflow-wrap: anywhere;} #doc-tree .en {color: #1f3a5f;}
+@media (max-width: 480px) {.gradio-container {padding: 4px !important;} #chat {height: 360px !important;}
+                            #doc-tree .texts {grid-template-columns: 1fr;}}
 """
 _MARKER = re.compile(r"\\\[(\d+)\\\]")  # an escaped "[1]" in the chat text
 
