@@ -146,3 +146,20 @@ def test_langchain_chat_openai_uses_it_as_a_model(base_url):
     assert "责任单位：省国税局、省财政厅" in follow_up.content
     streamed = "".join(chunk.content for chunk in llm.stream([HumanMessage(REFUNDS)]))
     assert streamed == reply.content
+
+
+def test_citations_sent_back_on_an_assistant_message_are_used(client, base_url):
+    first = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": "深圳海关优化营商环境20条的第十六条是什么？"}])
+    messages = [{"role": "user", "content": "深圳海关优化营商环境20条的第十六条是什么？"},
+                {"role": "assistant", "content": first.choices[0].message.content,
+                 "citations": first.model_extra["citations"]},
+                {"role": "user", "content": "这条由哪个部门负责？"}]
+    r = httpx.post(f"{base_url}/v1/chat/completions", json={"model": "policyqa", "messages": messages}, timeout=60)
+    assert [c["clause_id"] for c in r.json()["citations"]] == ["sz-customs-business-environment-20#16"]
+    messages[1]["citations"] = ["nope#1"]
+    r = httpx.post(f"{base_url}/v1/chat/completions", json={"model": "policyqa", "messages": messages}, timeout=60)
+    assert r.status_code == 400 and "unknown clause id 'nope#1'" in r.json()["error"]["message"]
+    r = httpx.post(f"{base_url}/v1/chat/completions", timeout=60, json={"model": "policyqa", "messages": [
+        {"role": "tool", "content": "x"}, {"role": "user", "content": "出口退税"}]})
+    assert r.status_code == 400 and "role 'tool' are not supported" in r.json()["error"]["message"]
