@@ -4,6 +4,9 @@
     GET  /api/search?q=…&k=5                                          -> {"results": [Citation, …]}
     GET  /api/documents, /api/documents/{doc_id}, /api/clauses/{clause_id}
     POST /api/feedback, GET /healthz
+    GET  /api/answers/{id}.md                                         -> a recent answer as Markdown
+    GET  /v1/models, POST /v1/chat/completions                        (OpenAI-compatible, app.openai_api)
+    GET  /documents/{doc_id}#clause=…                                 (document viewer, app.viewer)
     POST /api/documents, DELETE /api/documents/{doc_id}              (admin: POLICYQA_ADMIN_TOKEN)
 """
 
@@ -14,19 +17,24 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from ingest.errors import IndexNotFoundError, InvalidQueryError, ModelMismatchError, PolicyQAError, UnknownIdError
 from ingest.model import Status
-from retrieval.searcher import MAX_QUESTION_CHARS, Filters
+from retrieval.query import MAX_QUESTION_CHARS
+from retrieval.searcher import Filters
 
-from .answer import Answer
 from retrieval.citations import Citation, to_citation
+from .answer_store import AnswerStore
+from .export import answer_markdown
 from .feedback import FeedbackStore
+from .openai_api import openai_router
+from .serialize import AnswerRecord, to_record
 from .service import PolicyQA
 from .settings import Settings
 from .uploads import UploadError, save_upload
+from .viewer import viewer_router
 
 
 class AskRequest(BaseModel):
@@ -37,17 +45,11 @@ class AskRequest(BaseModel):
     date_from: str | None = Field(None, description="YYYY-MM-DD")
     date_to: str | None = Field(None, description="YYYY-MM-DD")
     status: list[Status] = []
+    history: list[dict] = Field([], description="earlier turns [{role, content, citations?}] for a follow-up")
+    format: Literal["json", "markdown"] = "json"
 
 
-class AnswerOut(BaseModel):
-    question: str
-    lang: str
-    refused: bool
-    answer: str
-    citations: list[Citation]
-    retrieved: list[Citation]
-    caveats: list[str]
-    mode: str
+AnswerOut = AnswerRecord  # one answer shape for the API, the batch CLI and the OpenAI endpoint (app.serialize)
 
 
 class SearchOut(BaseModel):
@@ -91,14 +93,6 @@ class FeedbackOut(BaseModel):
     id: int
 
 
-def answer_out(answer: Answer) -> AnswerOut:
-    return AnswerOut(
-        question=answer.question, lang=answer.language, refused=answer.refused, answer=answer.text,
-        citations=[to_citation(h.clause, h.document, score=h.score) for h in answer.citations],
-        retrieved=[to_citation(h.clause, h.document, score=h.score) for h in answer.retrieved],
-        caveats=list(answer.caveats), mode=answer.mode)
-
-
 def document_out(qa: PolicyQA, doc) -> DocumentOut:
     return DocumentOut(doc_id=doc.doc_id, title=doc.title, title_en=doc.title_en, issuer=doc.issuer, date=doc.date,
                        status=doc.status.value, source_url=doc.source_url, publisher=doc.publisher,
@@ -132,6 +126,8 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
                   description="Answers on Chinese foreign-trade policy with citations to the exact clause and issuing body.")
     app.state.qa = qa
     app.state.feedback = feedback
+    answers = AnswerStore(capacity=1000)
+    app.state.answers = answers
 
     @app.exception_handler(PolicyQAError)
     async def _policyqa_error(request: Request, exc: PolicyQAError):
@@ -161,11 +157,24 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
             return JSONResponse(status_code=503, content={"status": "no index", "detail": "run `policyqa ingest`"})
         return {"status": "ok", "build": build.name, "clauses": len(qa.index.clauses), "model": qa.index.model}
 
-    @app.post("/api/ask", response_model=AnswerOut)
-    def ask(request: AskRequest) -> AnswerOut:
+    @app.post("/api/ask", response_model=AnswerOut,
+              responses={200: {"content": {"text/markdown": {}}, "description": "JSON, or Markdown with format=markdown"}})
+    def ask(request: AskRequest, http: Request):
         filters = Filters.of(doc_ids=tuple(request.doc_ids), issuer=request.issuer, date_from=request.date_from,
                           date_to=request.date_to, statuses=tuple(request.status))
-        return answer_out(qa.ask(request.question, k=request.k, filters=filters))
+        answer = qa.ask(request.question, k=request.k, filters=filters, history=request.history or None)
+        record = answers.put(to_record(answer, base_url=str(http.base_url)))
+        if request.format == "markdown":
+            return PlainTextResponse(answer_markdown(record), media_type="text/markdown; charset=utf-8")
+        return record
+
+    @app.get("/api/answers/{answer_id}.md", response_class=PlainTextResponse)
+    def answer_md(answer_id: str):
+        record = answers.get(answer_id)
+        if record is None:
+            raise HTTPException(404, f"no recent answer with id {answer_id!r}: answers are kept in memory for a while "
+                                     "only; ask again (POST /api/ask) and use the new id")
+        return PlainTextResponse(answer_markdown(record), media_type="text/markdown; charset=utf-8")
 
     @app.get("/api/search", response_model=SearchOut)
     def search(q: str = Query(..., description="the question"), k: int = Query(5, ge=1, le=50),
@@ -226,10 +235,13 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
         qa.ingest()
         return {"deleted": doc_id}
 
+    app.include_router(openai_router(qa, store=answers))
+    app.include_router(viewer_router(qa))
+
     if with_ui:
         import gradio as gr
 
         from .ui import CSS, build_ui
 
-        app = gr.mount_gradio_app(app, build_ui(qa, feedback), path="/", css=CSS, footer_links=["api"])
+        app = gr.mount_gradio_app(app, build_ui(qa, feedback, answers=answers), path="/", css=CSS, footer_links=["api"])
     return app

@@ -2,6 +2,10 @@
 
     {"id": "zh-001", "question": "广东省要求出口退税审批在多少个工作日内完成？"}
  -> {"id": "zh-001", "lang": "zh", "refused": false, "answer": "根据…[1]", "citations": [...], "retrieved": [...]}
+    {"id": "zh-002", "question": "该条由哪些部门负责？", "history": [{"role": "user", "content": "广东省…"}, …]}
+ -> the follow-up answered with the conversation (app.conversation)
+
+The record is app.serialize's, the same shape as the API's answers.
 
 A line that cannot be used yields {"id": …, "error": "…"}; the others are still answered.
 """
@@ -12,22 +16,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.errors import InvalidQueryError
+from ingest.errors import InvalidQueryError, UnknownIdError
 
-from .answer import Answer
-from retrieval.citations import citation_dict
-
-
-def answer_record(item_id, answer: Answer) -> dict:
-    return {
-        "id": item_id,
-        "lang": answer.language,
-        "refused": answer.refused,
-        "answer": answer.text,
-        "citations": [citation_dict(h.clause, h.document, score=h.score) for h in answer.citations],
-        "retrieved": [citation_dict(h.clause, h.document, score=h.score) for h in answer.retrieved],
-        "mode": answer.mode,
-    }
+from .serialize import answer_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +29,8 @@ class BatchLine:
 
 
 def run_batch(lines: Iterable[str], ask, *, k: int) -> Iterator[BatchLine]:
-    """Answer each line with `ask(question, k=k)`; yields one record per non-blank input line."""
+    """Answer each line with `ask(question, k=k)` (plus `history=` when the line has one);
+    yields one record per non-blank input line."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -56,9 +48,14 @@ def run_batch(lines: Iterable[str], ask, *, k: int) -> Iterator[BatchLine]:
             yield BatchLine(number, {"id": item_id, "error": f"line {number}: needs an 'id' and a 'question' string"},
                             False)
             continue
+        history = item.get("history")
+        if history is not None and not isinstance(history, list):
+            yield BatchLine(number, {"id": item_id, "error": f"line {number}: 'history' must be a list of "
+                                                            "{\"role\", \"content\"} turns"}, False)
+            continue
         try:
-            answer = ask(question, k=k)
-        except InvalidQueryError as exc:
+            answer = ask(question, k=k, history=history) if history else ask(question, k=k)
+        except (InvalidQueryError, UnknownIdError) as exc:
             yield BatchLine(number, {"id": item_id, "error": f"line {number}: {exc}"}, False)
             continue
-        yield BatchLine(number, answer_record(item_id, answer), True)
+        yield BatchLine(number, answer_record(answer, item_id=item_id), True)

@@ -121,12 +121,13 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
 
 @app.command()
 def ask(question: Annotated[Optional[str], typer.Argument(help="the question (omit with --batch)")] = None,
-        batch: Annotated[Optional[Path], typer.Option("--batch", help="JSON Lines file with id and question per line")] = None,
+        batch: Annotated[Optional[Path], typer.Option("--batch", help="JSON Lines file with id and question (and optional history) per line")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output (CONTRACTS §2)")] = False,
         k: Annotated[int, typer.Option("--k", min=1, max=50, help="clauses retrieved per question")] = 5,
         index_dir: IndexDirOption = None) -> None:
     """Answer a question (or a batch file) with citations to the exact clauses."""
-    from .batch import answer_record, run_batch
+    from .batch import run_batch
+    from .serialize import answer_record
 
     if (question is None) == (batch is None):
         _err("error: give either a QUESTION or --batch FILE")
@@ -159,7 +160,7 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="the question (om
     except PolicyQAError as exc:
         raise _fail(exc) from None
     if as_json:
-        sys.stdout.write(json.dumps(answer_record(None, answer), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(answer_record(answer), ensure_ascii=False) + "\n")
     else:
         typer.echo(answer.text)
         for n, h in enumerate(answer.citations, start=1):

@@ -12,9 +12,10 @@ running server picks up a re-ingest without a restart. Each question is parsed o
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
-from ingest.errors import UnknownIdError
+from ingest.errors import InvalidQueryError, UnknownIdError
 from ingest.model import Clause, DocumentMeta, Section
 from ingest.progress import Progress
 from retrieval.builds import IndexDir
@@ -22,12 +23,14 @@ from retrieval.embedders import Encoders, make_encoders
 from retrieval.indexer import IngestReport, build_index
 from retrieval.layout import RANKER_NAME
 from retrieval.loaded import LoadedIndex
-from retrieval.query import Query
+from retrieval.asked import states
+from retrieval.query import MAX_QUESTION_CHARS, Query, validate_question
 from retrieval.ranker import Ranker
 from retrieval.resources import Resources
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
+from .conversation import Resolution, parse_history, resolve
 from .settings import Settings
 
 
@@ -151,12 +154,80 @@ class PolicyQA:
             self._chat_model = openai_chat_model(self.settings)
         return self._chat_model
 
-    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None, history=()) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None, history=None) -> Answer:
+        """Answer a question; with `history` (earlier turns, see app.conversation) a follow-up is resolved first."""
+        return self._ask(question, k=k, filters=filters, history=history, generate=True)
+
+    def _ask(self, question: str, *, k: int | None, filters: Filters | None, history, generate: bool) -> Answer:
+        question = validate_question(question)
+        if not history:
+            return self._ask_alone(question, k=k, filters=filters, generate=generate)
+        try:
+            turns = parse_history(history)
+        except ValueError as exc:
+            raise InvalidQueryError(str(exc)) from None
+        resolution = resolve(question, turns)
+        if not resolution.follow_up:
+            return self._ask_alone(question, k=k, filters=filters, generate=generate)
+        return self._ask_follow_up(resolution, k=k, filters=filters, generate=generate)
+
+    def _ask_alone(self, question: str, *, k: int | None, filters: Filters | None, generate: bool) -> Answer:
         query = self.parse(question)
         hits = self.searcher.search(query, k=k or self.settings.k, filters=filters)
-        extractive = self.answerer.answer(query, hits)
-        if self.chat_model is None or extractive.refused:
+        return self._generate(self.answerer.answer(query, hits), generate)
+
+    def _generate(self, extractive: Answer, generate: bool = True) -> Answer:
+        """With a language model configured, the answer is written by it from the chosen clauses and verified
+        (app.generate); a follow-up reaches it in its standalone form, the previous topic carried over."""
+        if not generate or self.chat_model is None or extractive.refused:
             return extractive
         from .generate import GroundedGenerator
 
         return GroundedGenerator(self.chat_model).answer(extractive)
+
+    def previous_hits(self, resolution: Resolution, *, k: int | None = None,
+                      filters: Filters | None = None) -> list[Hit]:
+        """The clauses the previous answer cited. Stateless: the previous question is asked again (answers are
+        deterministic), extractively (a generated answer cites a subset of these clauses, and asking the language
+        model again would cost a call), unless the client sent the cited clause ids, which then win."""
+        previous = self._ask(resolution.previous_question, k=k, filters=filters,
+                             history=list(resolution.previous_history) or None, generate=False)
+        if resolution.previous_citations is None:
+            return list(previous.citations)
+        known = {h.clause.clause_id: h for h in (*previous.citations, *previous.retrieved)}
+        hits = []
+        for clause_id in dict.fromkeys(resolution.previous_citations):
+            if clause_id in known:
+                hits.append(known[clause_id])
+            else:  # cited by the client's earlier answer but not retrieved for it now: no relevance score to reuse
+                clause = self.clause(clause_id)
+                hits.append(Hit(clause, self.document(clause.doc_id), 0.0, 0.0, (), ("conversation",)))
+        return hits
+
+    def _ask_follow_up(self, resolution: Resolution, *, k: int | None, filters: Filters | None,
+                       generate: bool) -> Answer:
+        """Over the previous turn's clauses first; if they do not answer, search with the topic carried over."""
+        k = k or self.settings.k
+        own = self.parse(resolution.question)
+        standalone = resolution.standalone[-MAX_QUESTION_CHARS:]  # the carried topic may make it long
+        # the topic carried over, but what is asked (a figure, an agency, validity) is the follow-up's own
+        query = replace(self.searcher.parse(standalone, language=own.language), asked=own.asked,
+                        intents=own.intents, script=own.script)
+        earlier = self.previous_hits(resolution, k=k, filters=filters)
+        hits = self.searcher.search(query, k=k, filters=filters)
+        note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"
+        if own.asked and own.asked != "agency":  # "那要多少天？": the earlier clauses answer only if they state one
+            earlier = [h for h in earlier if states(own.asked, h.clause.text)]
+        if earlier:
+            answer = self.answerer.answer(query, earlier)
+            if not answer.refused:
+                seen = {h.clause.clause_id for h in earlier}
+                extra = tuple(h for h in hits if h.clause.clause_id not in seen)
+                answer = replace(answer, retrieved=answer.retrieved + extra,
+                                 evidence=answer.evidence + tuple(self.answerer.model.probabilities(query, list(extra))))
+                # a language model writes for the follow-up as asked, with the previous topic carried over
+                answer = self._generate(replace(answer, question=standalone), generate)
+                return replace(answer, question=resolution.question,
+                               notes=answer.notes + (note, "answered from the clauses the previous answer cited"))
+        answer = self._generate(self.answerer.answer(query, hits), generate)
+        return replace(answer, question=resolution.question, notes=answer.notes + (note,))
