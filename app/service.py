@@ -5,15 +5,19 @@
     qa.ask("How fast are export tax refunds approved in Guangdong?")  -> Answer(…)
 
 It loads the published build lazily and reloads it when a new build is published, so a
-running server picks up a re-ingest without a restart.
+running server picks up a re-ingest without a restart. A new build is loaded and checked (checksums,
+model) aside and swapped in only when that succeeded; until then, and for good when it fails, the last
+good build keeps answering and `health()` reports `degraded` with the reason.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
-from ingest.errors import UnknownIdError
+from ingest import bounds
+from ingest.errors import CorruptIndexError, IndexNotFoundError, PolicyQAError, UnknownIdError
 from ingest.model import Clause, DocumentMeta, Section
 from retrieval.builds import IndexDir
 from retrieval.embedders import Embedder, make_embedder
@@ -25,7 +29,11 @@ from retrieval.language import detect_language
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig, validate_question
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
+from .errors_map import translate
+from .safety import reject_bad_unicode
 from .settings import Settings
+
+log = logging.getLogger("policyqa")
 
 
 class PolicyQA:
@@ -37,7 +45,10 @@ class PolicyQA:
         self._embedder = embedder
         self._search_config = search_config
         self._lock = threading.RLock()
+        self._load_lock = threading.Lock()   # one reload at a time, outside self._lock
         self._loaded: LoadedIndex | None = None
+        self._retired: LoadedIndex | None = None   # the previous build: closed at the next swap, not mid-request
+        self._failed: tuple[str, str] | None = None  # (CURRENT's content, reason) of the last build that failed
         self._searcher: HybridSearcher | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._answer_config = answer_config
@@ -55,40 +66,132 @@ class PolicyQA:
 
     def ingest(self, paths: list[Path] | None = None, *, progress: Progress | None = None,
                force: bool = False) -> IngestReport:
-        resources = Resources.from_corpus(self.settings.corpus_dir)
-        report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
-                             embedder_factory=lambda: self.embedder, model_name=self.settings.embedding_model,
-                             progress=progress, hnsw_above=self.settings.hnsw_above, force=force)
+        try:
+            with bounds.using(self.settings.bounds()):
+                resources = Resources.from_corpus(self.settings.corpus_dir)
+                report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir,
+                                     resources=resources, embedder_factory=lambda: self.embedder,
+                                     model_name=self.settings.embedding_model, progress=progress,
+                                     hnsw_above=self.settings.hnsw_above, force=force)
+        except OSError as exc:
+            raise translate(exc) from exc
+        if self._loaded is not None:  # a serving process: load the new build now, in this (worker) thread
+            self.refresh()
         return report
 
     # ---------- reading ----------
     @property
     def index(self) -> LoadedIndex:
-        with self._lock:
-            current = self.index_dir.require_current()
-            if self._loaded is None or self._loaded.build != current:
-                if self._loaded is not None:
-                    self._loaded.close()
-                self._loaded = LoadedIndex.open(self.index_dir)
-                self._searcher = None
-                self._answerer = None
-            return self._loaded
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._swap(self._first_load())
+                return self._loaded
+        if self._pointer() != loaded.build.name:
+            self.refresh(wait=False)
+        return self._loaded
+
+    def _pointer(self) -> str:
+        try:
+            return self.index_dir.pointer.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+
+    def _first_load(self) -> LoadedIndex:
+        """The build CURRENT names; when that one is bad, the newest older build that loads (reported degraded)."""
+        try:
+            return LoadedIndex.open(self.index_dir)
+        except IndexNotFoundError:
+            raise
+        except CorruptIndexError as exc:
+            self._failed = (self._pointer(), str(exc))
+            log.error("index build failed to load: %s", exc)
+            builds = sorted((p for p in self.index_dir.builds.glob("*") if p.is_dir() and not p.name.startswith(".")),
+                            reverse=True) if self.index_dir.builds.is_dir() else []
+            for build in builds:
+                try:
+                    loaded = LoadedIndex.open_build(build)
+                except CorruptIndexError:
+                    continue
+                log.warning("serving the older build %s instead", build.name)
+                return loaded
+            raise
+
+    def refresh(self, *, wait: bool = True) -> None:
+        """Load the build CURRENT names aside and swap it in; on failure keep the live build and record why."""
+        if not self._load_lock.acquire(blocking=wait):
+            return  # another thread is loading it; keep answering from the live build meanwhile
+        try:
+            pointer = self._pointer()
+            live = self._loaded
+            if live is not None and pointer == live.build.name:
+                return
+            if self._failed is not None and self._failed[0] == pointer:
+                return  # this build already failed to load: do not retry on every request
+            try:
+                loaded = LoadedIndex.open(self.index_dir)
+                searcher = self._make_searcher(loaded) if live is not None and self._searcher is not None else None
+                answerer = self._make_answerer(loaded) if live is not None and self._answerer is not None else None
+            except PolicyQAError as exc:
+                self._failed = (pointer, str(exc))
+                log.error("the new index build failed to load; still serving %s: %s",
+                          live.build.name if live else "nothing", exc)
+                return
+            with self._lock:
+                self._swap(loaded, searcher, answerer)
+        finally:
+            self._load_lock.release()
+
+    def _swap(self, loaded: LoadedIndex, searcher: HybridSearcher | None = None,
+              answerer: ExtractiveAnswerer | None = None) -> None:
+        if self._retired is not None:
+            self._retired.close()
+        self._retired = self._loaded
+        self._loaded, self._searcher, self._answerer = loaded, searcher, answerer
+        if self._pointer() == loaded.build.name:
+            self._failed = None
+
+    def health(self, *, load: bool = True) -> dict:
+        """{"status": "ok" | "degraded" | "no index", "build": name or None, "reason": why degraded or None}.
+
+        A new build is loaded in a background thread, never in the caller's, so this answers at once while a
+        build loads; only the very first load happens here (and with load=False not even that: "not loaded")."""
+        loaded = self._loaded
+        if loaded is None and not load:
+            return {"status": "not loaded", "build": None, "reason": None}
+        if loaded is None:
+            try:
+                loaded = self.index
+            except PolicyQAError as exc:
+                kind = "no index" if isinstance(exc, IndexNotFoundError) else "degraded"
+                return {"status": kind, "build": None, "reason": str(exc)}
+        failed = self._failed
+        pointer = self._pointer()
+        if pointer != loaded.build.name and not (failed and failed[0] == pointer) and not self._load_lock.locked():
+            threading.Thread(target=self.refresh, daemon=True, name="policyqa-reload").start()
+        return {"status": "degraded" if failed else "ok", "build": loaded.build.name,
+                "reason": failed[1] if failed else None, "clauses": len(loaded.clauses), "model": loaded.model}
 
     @property
     def searcher(self) -> HybridSearcher:
         with self._lock:
             index = self.index
             if self._searcher is None:
-                # the embedder's weights and jieba's dictionary take about a second each to load: overlap them
-                embedder = self.embedder
-                warm = threading.Thread(target=embedder.embed_query, args=("warm-up",), daemon=True)
-                warm.start()
-                index.resources.tokenizer()
-                warm.join()
-                self._searcher = HybridSearcher(index, self.embedder, config=self._search_config)
+                self._searcher = self._make_searcher(index)
             return self._searcher
 
+    def _make_searcher(self, index: LoadedIndex) -> HybridSearcher:
+        # the embedder's weights and jieba's dictionary take about a second each to load: overlap them
+        embedder = self.embedder
+        warm = threading.Thread(target=embedder.embed_query, args=("warm-up",), daemon=True)
+        warm.start()
+        index.resources.tokenizer()
+        warm.join()
+        return HybridSearcher(index, self.embedder, config=self._search_config)
+
     def search(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        reject_bad_unicode(question, "the question")
         return self.searcher.search(question, k=k or self.settings.k, filters=filters)
 
     def documents(self) -> list[DocumentMeta]:
@@ -123,11 +226,14 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._answerer is None:
-                self._answerer = ExtractiveAnswerer(
-                    glossary=index.resources.glossary, tokenizer=index.resources.tokenizer(),
-                    config=self._answer_config, corpus_texts=[c.text for c in index.clauses],
-                    corpus_texts_en=[c.text_en for c in index.clauses if c.text_en])
+                self._answerer = self._make_answerer(index)
             return self._answerer
+
+    def _make_answerer(self, index: LoadedIndex) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(
+            glossary=index.resources.glossary, tokenizer=index.resources.tokenizer(),
+            config=self._answer_config, corpus_texts=[c.text for c in index.clauses],
+            corpus_texts_en=[c.text_en for c in index.clauses if c.text_en])
 
     @property
     def chat_model(self):
@@ -139,7 +245,7 @@ class PolicyQA:
         return self._chat_model
 
     def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> Answer:
-        question = validate_question(question)
+        question = validate_question(reject_bad_unicode(question, "the question"))
         language = detect_language(question)
         hits = self.searcher.search(question, k=k or self.settings.k, filters=filters, language=language)
         extractive = self.answerer.answer(question, language, hits)

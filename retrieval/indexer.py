@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ParseError, PolicyQAError, ReadError
+from ingest.errors import EmptyCorpusError, ParseError, ReadError
 from ingest.manifest import Manifest
 from ingest.model import Clause, ParsedDocument
 from ingest.pipeline import discover, parse_document, with_meta
 from ingest.translations import Translations
 
+from . import layout
 from .builds import IndexDir
 from .dense import DenseIndex
 from .embedders import Embedder, fingerprint
@@ -36,18 +37,7 @@ from .resources import Resources
 from .store import Store
 from .tokenize import EnglishTokenizer
 
-def _code_version() -> str:
-    """A hash of the parsing and indexing code: a changed parser re-parses even an unchanged corpus."""
-    h = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for folder in ("ingest", "retrieval"):
-        for path in sorted((root / folder).glob("*.py")):
-            h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-PARSER_VERSION = _code_version()
-DB_NAME = "corpus.sqlite"
+DB_NAME = layout.DB_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +138,13 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
         reports = tuple(_report(d, translations.count(d.meta.doc_id)) for d in docs)
         warnings = tuple(translations.check(docs))
         if not docs:
-            raise PolicyQAError("no document could be read: " + ("; ".join(errors) if errors else
+            raise EmptyCorpusError("no document could be read: " + ("; ".join(errors) if errors else
                                 f"no supported files under {', '.join(map(str, paths))}") +
                                 ". The last good index (if any) is still in place.")
-        extra = {"model": model_name, "parser": PARSER_VERSION, "resources": resources.fingerprint(),
+        extra = {"model": model_name, "format": layout.FORMAT_VERSION, "resources": resources.fingerprint(),
                  "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(docs, extra)
-        current = index_dir.current()
+        current = index_dir.last_good()  # a corrupt build is rebuilt from scratch, not read
         previous: Store | None = None
         if current is not None:
             previous = Store(current / DB_NAME, readonly=True)
@@ -251,17 +241,17 @@ def _write_build(tmp: Path, docs, clauses, passages: Passages, keys: dict[str, s
             continue
         matrix = (np.vstack([vectors[keys[t]] for _, t in items]) if items
                   else np.zeros((0, embedder.dimension), np.float32))
-        DenseIndex.build(matrix, hnsw_above=hnsw_above).save(tmp / f"dense_{name}.faiss")
-        np.save(tmp / f"passages_{name}.npy", np.array([p for p, _ in items], dtype=np.int32), allow_pickle=False)
+        DenseIndex.build(matrix, hnsw_above=hnsw_above).save(tmp / layout.dense_file(name))
+        np.save(tmp / layout.passages_file(name), np.array([p for p, _ in items], dtype=np.int32), allow_pickle=False)
     task = progress.task("lexical index", total=2)
     tokenizer = resources.tokenizer()
-    LexicalIndex.build([tokenizer.tokens(t) for _, t in passages.zh]).save(tmp / "lexical_zh")
+    LexicalIndex.build([tokenizer.tokens(t) for _, t in passages.zh]).save(tmp / layout.lexical_dir("zh"))
     progress.advance(task)
     english = EnglishTokenizer()
-    LexicalIndex.build([english.tokens(t) for _, t in passages.en] or [[]]).save(tmp / "lexical_en")
+    LexicalIndex.build([english.tokens(t) for _, t in passages.en] or [[]]).save(tmp / layout.lexical_dir("en"))
     progress.advance(task)
     store.set_info(model=model_name, model_fingerprint=model_fp, dimension=embedder.dimension,
-                   input_fingerprint=input_fp, parser_version=PARSER_VERSION, clauses=len(clauses),
+                   input_fingerprint=input_fp, format_version=layout.FORMAT_VERSION, clauses=len(clauses),
                    documents=len(docs), passages=len(passages.zh), passages_en=len(passages.en),
                    translated=len({p for p, _ in passages.en}), window=window,
                    built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))

@@ -1,4 +1,12 @@
-"""A published build, loaded for searching: clauses in memory, FAISS and BM25 indexes, resources."""
+"""A published build, loaded for searching: clauses in memory, FAISS and BM25 indexes, resources.
+
+    LoadedIndex.open(IndexDir(Path("index")))   -> the build CURRENT names, verified, fully loaded
+    LoadedIndex.open_build(build)               -> CorruptIndexError("…/dense_zh.faiss has 12 bytes, …") when bad
+
+Every file is checked against the checksums recorded at publish before anything is parsed, and any
+failure while loading becomes one CorruptIndexError naming the file, so a caller can keep serving
+the last good build.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelMismatchError
+from ingest.errors import CorruptIndexError, ModelMismatchError
 from ingest.model import Clause, DocumentMeta
 
-from .builds import IndexDir
+from . import layout
+from .builds import IndexDir, verify
 from .dense import DenseIndex
-from .indexer import DB_NAME
 from .lexical import LexicalIndex
 from .resources import Resources
 from .store import Store
@@ -35,21 +43,41 @@ class LoadedIndex:
 
     @classmethod
     def open(cls, index_dir: IndexDir) -> "LoadedIndex":
-        build = index_dir.require_current()
-        store = Store(build / DB_NAME, readonly=True)
-        rows = store.clause_rows()
-        by_id = {c.clause_id: c for c in store.clauses()}
-        clauses = [by_id[cid] for _, cid, _ in sorted(rows)]
-        documents = {d.doc_id: d for d in store.documents()}
-        passage_clause = np.load(build / "passages_zh.npy", allow_pickle=False)
-        en_path = build / "passages_en.npy"
-        passage_clause_en = np.load(en_path, allow_pickle=False) if en_path.exists() else np.zeros(0, np.int32)
+        return cls.open_build(index_dir.resolve())
+
+    @classmethod
+    def open_build(cls, build: Path) -> "LoadedIndex":
+        verify(build)
+        store = None
+        step = build / layout.DB_NAME
+        try:
+            store = Store(step, readonly=True)
+            rows = store.clause_rows()
+            by_id = {c.clause_id: c for c in store.clauses()}
+            clauses = [by_id[cid] for _, cid, _ in sorted(rows)]
+            documents = {d.doc_id: d for d in store.documents()}
+            info = store.info()
+            step = build / layout.passages_file("zh")
+            passage_clause = np.load(step, allow_pickle=False)
+            en_path = build / layout.passages_file("en")
+            step = en_path
+            passage_clause_en = np.load(en_path, allow_pickle=False) if en_path.exists() else np.zeros(0, np.int32)
+            step = build / layout.dense_file("zh")
+            dense = DenseIndex.load(step)
+            step = build / layout.dense_file("en")
+            dense_en = DenseIndex.load(step) if en_path.exists() else None
+            step = build / layout.lexical_dir("zh")
+            lexical_zh = LexicalIndex.load(step, len(passage_clause))
+            step = build / layout.lexical_dir("en")
+            lexical_en = LexicalIndex.load(step, max(len(passage_clause_en), 1))
+        except Exception as exc:  # sqlite3, numpy, FAISS and bm25s each raise their own types for a bad file
+            if store is not None:
+                store.close()
+            raise CorruptIndexError(f"{step} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}); "
+                                    "re-run `policyqa ingest` to rebuild the index", path=str(step)) from exc
         return cls(
-            build=build, store=store, info=store.info(), clauses=clauses, documents=documents,
-            dense=DenseIndex.load(build / "dense_zh.faiss"),
-            dense_en=DenseIndex.load(build / "dense_en.faiss") if en_path.exists() else None,
-            lexical_zh=LexicalIndex.load(build / "lexical_zh", len(passage_clause)),
-            lexical_en=LexicalIndex.load(build / "lexical_en", max(len(passage_clause_en), 1)),
+            build=build, store=store, info=info, clauses=clauses, documents=documents,
+            dense=dense, dense_en=dense_en, lexical_zh=lexical_zh, lexical_en=lexical_en,
             resources=Resources.from_build(build),
             passage_clause=passage_clause, passage_clause_en=passage_clause_en,
         )
