@@ -43,7 +43,7 @@ from retrieval.citations import Citation, to_citation
 from .errors_map import outcome
 from .feedback import FeedbackStore
 from .jobs import JobQueue
-from .limits import MULTIPART_OVERHEAD, AuthThrottle, BodySizeLimit, TooManyFailures, make_limiter
+from .limits import MULTIPART_OVERHEAD, AuthThrottle, BodySizeLimit, TooManyFailures, make_limiter, retry_after
 from .safety import PathScrubber, SecurityHeaders, strict_date
 from .service import PolicyQA
 from .settings import Settings
@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
     feedback = FeedbackStore(settings.index_dir / "feedback.sqlite")
     scrubber = PathScrubber({settings.uploads_dir: "uploads", settings.corpus_dir: "corpus",
                              settings.index_dir: "index"})
-    jobs = JobQueue(max_queued=settings.jobs_max_queued, scrub=scrubber.scrub)
+    jobs = JobQueue(max_queued=settings.jobs_max_queued, busy_wait=settings.jobs_busy_wait, scrub=scrubber.scrub)
     limiter = make_limiter(settings.rate_limit)
     throttle = AuthThrottle(settings.auth_fail_limit)
     app = FastAPI(title="PolicyQA", version="0.1.0",
@@ -195,7 +195,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
         # no "input" echoed back: a 30 MB body must not come back as a 30 MB error
         errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300], "type": e.get("type")}
                   for e in exc.errors()[:20]]
-        status = 400 if any(e["type"] == "invalid_unicode" for e in errors) else 422
+        status = 400 if any(e["type"] in ("invalid_unicode", "string_unicode") for e in errors) else 422
         return JSONResponse(status_code=status, content={"detail": errors})
 
     @app.exception_handler(TooManyFailures)
@@ -205,9 +205,8 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
 
     @app.exception_handler(RateLimitExceeded)
     async def _rate_limited(request: Request, exc: RateLimitExceeded):
-        response = JSONResponse(status_code=429, content={
+        return JSONResponse(status_code=429, headers={"Retry-After": str(retry_after(limiter, request))}, content={
             "detail": f"too many requests ({exc.detail}); slow down (limit POLICYQA_RATE_LIMIT)"})
-        return limiter._inject_headers(response, request.state.view_rate_limit)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

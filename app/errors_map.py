@@ -71,7 +71,8 @@ def translate(exc: BaseException) -> BaseException:
         where = f" while writing {exc.filename}" if exc.filename else ""
         return DiskFullError(f"the disk is full{where}; free some space and run `policyqa ingest` again "
                              "(the last good index is still in place)")
-    if isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc):
-        return DiskFullError("the disk is full (SQLite could not write the index database); free some space and "
+    if (isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)) or (
+            not isinstance(exc, PolicyQAError) and "No space left on device" in str(exc)):
+        return DiskFullError("the disk is full (the index could not be written); free some space and "
                              "run `policyqa ingest` again (the last good index is still in place)")
     return exc

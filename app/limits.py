@@ -106,8 +106,19 @@ class BodySizeLimit:
 
 def make_limiter(rate: str) -> Limiter:
     """slowapi over the FastAPI routes (mounted apps such as Gradio have no route handler and are exempt)."""
-    return Limiter(key_func=get_remote_address, default_limits=[rate], headers_enabled=True,
+    # headers_enabled would stamp the limiter's Retry-After on every response, a busy index's 503 included
+    return Limiter(key_func=get_remote_address, default_limits=[rate], headers_enabled=False,
                    storage_uri="memory://")
+
+
+def retry_after(limiter: Limiter, request) -> int:
+    """Seconds until the limit a 429 was for lets a request through again."""
+    try:
+        item, args = request.state.view_rate_limit
+        reset = limiter.limiter.get_window_stats(item, *args).reset_time
+        return max(1, math.ceil(reset - time.time()))
+    except (AttributeError, TypeError, ValueError):
+        return 60
 
 
 class TooManyFailures(Exception):

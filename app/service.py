@@ -13,6 +13,7 @@ good build keeps answering and `health()` reports `degraded` with the reason.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -73,8 +74,11 @@ class PolicyQA:
                                      resources=resources, embedder_factory=lambda: self.embedder,
                                      model_name=self.settings.embedding_model, progress=progress,
                                      hnsw_above=self.settings.hnsw_above, force=force)
-        except OSError as exc:
-            raise translate(exc) from exc
+        except (OSError, sqlite3.OperationalError, RuntimeError) as exc:  # RuntimeError: FAISS's write errors
+            translated = translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         if self._loaded is not None:  # a serving process: load the new build now, in this (worker) thread
             self.refresh()
         return report

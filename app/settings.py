@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     auth_fail_limit: str = Field("5/minute", description="failed admin authentications per client address")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; none when empty")
     jobs_max_queued: int = Field(10, ge=1, description="upload/delete jobs waiting at most; more get 503")
+    jobs_busy_wait: float = Field(30.0, ge=0, description="seconds a job waits for an index lock held elsewhere")
     # parsing bounds, for corpus files and uploads alike (ingest/bounds.py)
     docx_max_uncompressed_bytes: int = Field(100_000_000, ge=1)
     docx_max_ratio: float = Field(100.0, gt=1)
