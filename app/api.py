@@ -166,7 +166,7 @@ def clause_tree(qa: PolicyQA, doc_id: str) -> list[TreeNode]:
 
 def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, with_ui: bool = True) -> FastAPI:
     settings = settings or Settings()
-    qa = qa or PolicyQA(settings)
+    qa = qa or PolicyQA(settings, fallback_to_older=True)
     feedback = FeedbackStore(settings.index_dir / "feedback.sqlite")
     scrubber = PathScrubber({settings.uploads_dir: "uploads", settings.corpus_dir: "corpus",
                              settings.index_dir: "index"})

@@ -40,8 +40,9 @@ log = logging.getLogger("policyqa")
 class PolicyQA:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None,
                  search_config: SearchConfig | None = None, answer_config: AnswerConfig | None = None,
-                 chat_model=None) -> None:
+                 chat_model=None, fallback_to_older: bool = False) -> None:
         self.settings = settings
+        self._fallback = fallback_to_older  # a server starting on a corrupt build serves the newest good one
         self.index_dir = IndexDir(settings.index_dir)
         self._embedder = embedder
         self._search_config = search_config
@@ -109,6 +110,8 @@ class PolicyQA:
         except IndexNotFoundError:
             raise
         except CorruptIndexError as exc:
+            if not self._fallback:
+                raise
             self._failed = (self._pointer(), str(exc))
             log.error("index build failed to load: %s", exc)
             builds = sorted((p for p in self.index_dir.builds.glob("*") if p.is_dir() and not p.name.startswith(".")),

@@ -324,7 +324,7 @@ def test_start_up_on_a_corrupt_build_serves_the_previous_one(tmp_path):
     app, qa = admin_app(tmp_path)
     _publish_elsewhere(tmp_path, qa)
     _damage_truncate_faiss(qa.index_dir.resolve())
-    fresh = PolicyQA(qa.settings, embedder=FakeEmbedder())
+    fresh = PolicyQA(qa.settings, embedder=FakeEmbedder(), fallback_to_older=True)
     client = TestClient(create_app(qa.settings, qa=fresh, with_ui=False))
     body = client.get("/healthz").json()
     assert body["status"] == "degraded" and "dense_zh.faiss" in body["reason"]
