@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -173,6 +174,9 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
     jobs = JobQueue(max_queued=settings.jobs_max_queued, busy_wait=settings.jobs_busy_wait, scrub=scrubber.scrub)
     limiter = make_limiter(settings.rate_limit)
     throttle = AuthThrottle(settings.auth_fail_limit)
+    # questions are CPU-bound Python: more of them at once than cores only contend for the GIL, which delays
+    # the event loop (and /healthz) without answering any sooner
+    computing = threading.BoundedSemaphore(settings.max_concurrent_questions)
     app = FastAPI(title="PolicyQA", version="0.1.0",
                   description="Answers on Chinese foreign-trade policy with citations to the exact clause and issuing body.")
     app.state.qa = qa
@@ -246,7 +250,8 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
     @app.post("/api/ask", response_model=AnswerOut)
     def ask(request: AskRequest) -> AnswerOut:
         filters = filters_of(request.doc_ids, request.issuer, request.date_from, request.date_to, request.status)
-        return answer_out(qa.ask(request.question, k=request.k, filters=filters))
+        with computing:
+            return answer_out(qa.ask(request.question, k=request.k, filters=filters))
 
     @app.get("/api/search", response_model=SearchOut)
     def search(q: Annotated[Text, Query(description="the question", max_length=QUESTION_FIELD_CHARS)],
@@ -256,7 +261,9 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
                date_from: Annotated[Text | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
                date_to: Annotated[Text | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
                status: Annotated[list[Status], Query(max_length=len(Status))] = []) -> SearchOut:
-        hits = qa.search(q, k=k, filters=filters_of(doc, issuer, date_from, date_to, status))
+        filters = filters_of(doc, issuer, date_from, date_to, status)
+        with computing:
+            hits = qa.search(q, k=k, filters=filters)
         return SearchOut(query=q, results=[to_citation(h.clause, h.document, score=h.score) for h in hits])
 
     @app.get("/api/documents", response_model=list[DocumentOut])

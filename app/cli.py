@@ -227,6 +227,9 @@ def serve(host: Annotated[Optional[str], typer.Option("--host", help="default 12
     except PolicyQAError as exc:
         _err(f"warning: {exc} (answers fail until then)")
     _err(f"PolicyQA: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    # ingest jobs and questions are CPU-bound Python threads: hand the GIL round more often (default 5 ms) so
+    # the event loop, and with it /healthz, is never kept waiting long
+    sys.setswitchinterval(0.001)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

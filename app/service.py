@@ -173,9 +173,9 @@ class PolicyQA:
             except PolicyQAError as exc:
                 kind = "no index" if isinstance(exc, IndexNotFoundError) else "degraded"
                 return {"status": kind, "build": None, "reason": str(exc)}
-        failed = self._failed
         pointer = self._pointer()
-        if pointer != loaded.build.name and not (failed and failed[0] == pointer) and not self._load_lock.locked():
+        failed = self._failed if self._failed and self._failed[0] == pointer else None  # still the bad build?
+        if pointer != loaded.build.name and not failed and not self._load_lock.locked():
             threading.Thread(target=self.refresh, daemon=True, name="policyqa-reload").start()
         return {"status": "degraded" if failed else "ok", "build": loaded.build.name,
                 "reason": failed[1] if failed else None, "clauses": len(loaded.clauses), "model": loaded.model}

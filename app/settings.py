@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     rate_limit: str = Field("300/minute", description="API requests per client address (slowapi/limits syntax)")
     auth_fail_limit: str = Field("5/minute", description="failed admin authentications per client address")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; none when empty")
+    max_concurrent_questions: int = Field(2, ge=1, description="API questions computed at once; more wait their turn")
     jobs_max_queued: int = Field(10, ge=1, description="upload/delete jobs waiting at most; more get 503")
     jobs_busy_wait: float = Field(30.0, ge=0, description="seconds a job waits for an index lock held elsewhere")
     # parsing bounds, for corpus files and uploads alike (ingest/bounds.py)
