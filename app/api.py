@@ -296,7 +296,8 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
                             headers={"Location": f"/api/jobs/{job.id}"})
 
     def refuse_when_busy() -> None:
-        if qa.index_dir.busy():
+        # our own worker holding the lock is no reason to refuse: the job queues behind it
+        if not jobs.working() and qa.index_dir.busy():
             raise IndexBusyError("another ingest is writing the index right now; retry in a few seconds")
 
     def stage(data: bytes, filename: str):
@@ -311,7 +312,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
             staged.discard()
             raise
         try:
-            report = qa.ingest()
+            report = jobs.retry_busy(qa.ingest)
         except BaseException:
             staged.withdraw()  # nothing was published: the index is as before, so is the folder
             raise
@@ -361,7 +362,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
         remaining = [p for p in discover([settings.corpus_dir]).files if p.resolve() != path]
         if not remaining:
             raise EmptyCorpusError(f"{doc_id} is the only document; the index cannot be empty")
-        qa.ingest(remaining)   # first the index stops holding it …
+        jobs.retry_busy(lambda: qa.ingest(remaining))  # first the index stops holding it …
         path.unlink(missing_ok=True)  # … then its file goes
         return {"deleted": doc_id}
 
@@ -392,7 +393,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
             return {"checked": True, "reingested": [], "removed": [], "unreadable": []}
         log.warning("uploads and index disagree (%d file(s) not indexed, %d entry(ies) without a file): re-ingesting",
                     len(missing), len(orphans))
-        report = qa.ingest()
+        report = jobs.retry_busy(qa.ingest)
         done = {Path(d.path).resolve() for d in report.documents}
         unreadable = [p.name for p in missing if p not in done]
         for name in unreadable:

@@ -1,7 +1,7 @@
 """The one table from PolicyQA's error types to HTTP statuses and CLI exit codes.
 
     outcome(IndexBusyError("another ingest is writing index"))  -> Outcome(http=503, exit=75, retry_after=5)
-    outcome(UnknownIdError("unknown document id 'x'"))           -> Outcome(http=404, exit=2, retry_after=None)
+    outcome(UnknownIdError("unknown document id 'x'"))           -> Outcome(http=404, exit=1, retry_after=None)
 
 The error types (ingest/errors.py) carry no status of their own; the API's exception handler and the
 CLI both look them up here, most specific type first. Two conditions that arrive as foreign exceptions
@@ -26,27 +26,27 @@ BUSY_RETRY_AFTER = 5  # seconds: a typical incremental re-ingest of an upload
 @dataclass(frozen=True, slots=True)
 class Outcome:
     http: int
-    exit: int                 # 2 = the user's input, 3 = the index, 74 = I/O (EX_IOERR), 75 = retry (EX_TEMPFAIL)
+    exit: int                 # 1 = failed (as before), 74 = the disk (EX_IOERR), 75 = retry later (EX_TEMPFAIL)
     retry_after: int | None = None
 
 
 # most specific first: the first row whose type the error is an instance of wins
 TABLE: tuple[tuple[type[BaseException], Outcome], ...] = (
-    (InvalidQueryError, Outcome(400, 2)),
-    (UnknownIdError, Outcome(404, 2)),
-    (AuthError, Outcome(401, 2)),
-    (AdminDisabledError, Outcome(403, 2)),
-    (CuratedDocumentError, Outcome(409, 2)),
+    (InvalidQueryError, Outcome(400, 1)),
+    (UnknownIdError, Outcome(404, 1)),
+    (AuthError, Outcome(401, 1)),
+    (AdminDisabledError, Outcome(403, 1)),
+    (CuratedDocumentError, Outcome(409, 1)),
     (UploadTooLarge, Outcome(413, 1)),
-    (UnsupportedUpload, Outcome(415, 2)),
+    (UnsupportedUpload, Outcome(415, 1)),
     (DuplicateUpload, Outcome(409, 1)),
     (UnreadableUpload, Outcome(422, 1)),
     (UploadRejected, Outcome(422, 1)),
     (DocumentTooLarge, Outcome(413, 1)),
     (IndexBusyError, Outcome(503, 75, BUSY_RETRY_AFTER)),
-    (IndexNotFoundError, Outcome(503, 3)),
-    (CorruptIndexError, Outcome(503, 3)),
-    (ModelMismatchError, Outcome(503, 3)),
+    (IndexNotFoundError, Outcome(503, 1)),
+    (CorruptIndexError, Outcome(503, 1)),
+    (ModelMismatchError, Outcome(503, 1)),
     (DiskFullError, Outcome(507, 74)),
     (EmptyCorpusError, Outcome(422, 1)),
     (ReadError, Outcome(422, 1)),

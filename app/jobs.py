@@ -7,7 +7,7 @@
 
 One daemon worker thread takes jobs in order, so two ingests never race for the index lock inside the
 server and the event loop never runs one. A job that meets a lock held by another process (a CLI ingest)
-retries for `busy_wait` seconds before it fails with that reason.
+retries (`retry_busy`) for `busy_wait` seconds before it fails with that reason.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TypeVar
 
 from ingest.errors import IndexBusyError, PolicyQAError, UnknownIdError
 
 from .errors_map import translate
 
 log = logging.getLogger("policyqa.jobs")
+T = TypeVar("T")
 
 
 class JobState(str, Enum):
@@ -95,6 +97,10 @@ class JobQueue:
                                  f"(the last {self.keep} jobs are kept)")
         return job
 
+    def working(self) -> bool:
+        """Whether a job is queued or running (then the index lock may be our own worker's)."""
+        return not self._idle.is_set()
+
     def active_labels(self) -> set[str]:
         with self._lock:
             return {j.label for j in self._jobs.values() if j.state in (JobState.QUEUED, JobState.RUNNING)}
@@ -128,7 +134,7 @@ class JobQueue:
             job_id, work = item
             self._update(job_id, state=JobState.RUNNING, started=time.time())
             try:
-                result = self._with_retry(work)
+                result = work()
             except Exception as exc:  # a job must end in a state, whatever it raised
                 exc = translate(exc)
                 if isinstance(exc, PolicyQAError):
@@ -144,11 +150,13 @@ class JobQueue:
                                                    for j in self._jobs.values()):
                     self._idle.set()
 
-    def _with_retry(self, work: Callable[[], dict]) -> dict:
-        deadline = time.monotonic() + self.busy_wait
+    def retry_busy(self, step: Callable[[], T]) -> T:
+        """Run one step of a job (an ingest), retrying while another process holds the index lock."""
+        # at least a moment: a request's quick `busy()` probe may hold the lock just as a job starts
+        deadline = time.monotonic() + max(self.busy_wait, 2.0)
         while True:
             try:
-                return work()
+                return step()
             except IndexBusyError:
                 if time.monotonic() >= deadline:
                     raise

@@ -410,3 +410,23 @@ def test_dates_must_be_yyyy_mm_dd(admin, value):
     r = admin.get("/api/search", params={"q": "出口", "date_to": value})
     assert r.status_code == 400 and "date_to" in r.json()["detail"]
     assert admin.get("/api/search", params={"q": "出口", "date_to": "2024-01-01"}).status_code == 200
+
+
+# ---------- one table for errors ----------
+def test_every_specific_error_type_has_a_status_other_than_500():
+    import inspect
+
+    import ingest.errors as errors
+    from app.errors_map import outcome
+
+    kinds = [k for _, k in inspect.getmembers(errors, inspect.isclass)
+             if issubclass(k, errors.PolicyQAError) and k is not errors.PolicyQAError]
+    assert len(kinds) >= 20
+    for kind in kinds:
+        exc = kind.__new__(kind)
+        assert outcome(exc).http != 500, kind
+    assert outcome(errors.IndexBusyError("x")).retry_after == 5
+    assert outcome(errors.DiskFullError("x")).exit == 74
+    from app.uploads import UploadError
+
+    assert UploadError is errors.UploadRejected and not hasattr(errors.UploadRejected("x"), "status")

@@ -55,7 +55,7 @@ def test_a_corrupt_index_is_one_sentence(tmp_path, damage, named):
     else:
         damage(index.resolve())
     out = run(["clauses", "--json", "--index-dir", str(index.root)])
-    assert out.returncode == 3, out.stderr
+    assert out.returncode == 1, out.stderr
     assert out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
