@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -22,6 +23,7 @@ from ingest.errors import PolicyQAError  # noqa: E402
 from ingest.progress import RichProgress  # noqa: E402
 from retrieval.builds import IndexDir  # noqa: E402
 
+from .errors_map import outcome, translate  # noqa: E402
 from .settings import Settings  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -41,9 +43,12 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _fail(exc: Exception, code: int = 1) -> typer.Exit:
+def _fail(exc: Exception | str, code: int | None = None) -> typer.Exit:
+    """One sentence on stderr; the exit code from app/errors_map.py unless given."""
+    if isinstance(exc, BaseException):
+        exc = translate(exc)
     _err(f"error: {exc}")
-    return typer.Exit(code)
+    return typer.Exit(code if code is not None else outcome(exc).exit if isinstance(exc, BaseException) else 1)
 
 
 def _service(index_dir: Path | None):
@@ -338,14 +343,31 @@ def serve(host: Annotated[Optional[str], typer.Option("--host", help="default 12
 
     settings = _settings(index_dir)
     host, port = host or settings.host, port or settings.port
-    if settings.index_dir and IndexDir(settings.index_dir).current() is None:
-        _err(f"warning: no index in {settings.index_dir} yet; run `policyqa ingest` (answers fail until then)")
+    try:
+        IndexDir(settings.index_dir).resolve()
+    except PolicyQAError as exc:
+        _err(f"warning: {exc} (answers fail until then)")
     _err(f"PolicyQA: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    # ingest jobs and questions are CPU-bound Python threads: hand the GIL round more often (default 5 ms) so
+    # the event loop, and with it /healthz, is never kept waiting long
+    sys.setswitchinterval(0.001)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except (PolicyQAError, OSError, sqlite3.DatabaseError) as exc:
+        # never a traceback for an expected condition: a corrupt or unreadable index, a full disk
+        exc = translate(exc)
+        if isinstance(exc, PolicyQAError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{exc.filename or 'a file'}: {exc.strerror or exc}; check the path and its permissions"
+        else:
+            message = f"the index database cannot be read ({exc}); re-run `policyqa ingest` to rebuild it"
+        _err(f"error: {message}")
+        sys.exit(outcome(exc).exit)
 
 
 if __name__ == "__main__":

@@ -6,16 +6,21 @@
 
 It loads the published build lazily and reloads it when a new build is published, so a
 running server picks up a re-ingest without a restart. Each question is parsed once into a
-`Query`, which search and answering share.
+`Query`, which search and answering share. A new build is loaded and checked (checksums, models)
+aside and swapped in only when that succeeded; until then, and for good when it fails, the last
+good build keeps answering and `health()` reports `degraded` with the reason.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
 
-from ingest.errors import InvalidQueryError, UnknownIdError
+from ingest import bounds
+from ingest.errors import CorruptIndexError, IndexNotFoundError, InvalidQueryError, PolicyQAError, UnknownIdError
 from ingest.model import Clause, DocumentMeta, Section
 from ingest.progress import Progress
 from retrieval.builds import IndexDir
@@ -31,19 +36,27 @@ from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
 from .conversation import Resolution, parse_history, resolve
+from .errors_map import translate
+from .safety import reject_bad_unicode
 from .settings import Settings
+
+log = logging.getLogger("policyqa")
 
 
 class PolicyQA:
     def __init__(self, settings: Settings, *, encoders: Encoders | None = None,
                  search_config: SearchConfig | None = None, answer_config: AnswerConfig | None = None,
-                 chat_model=None) -> None:
+                 chat_model=None, fallback_to_older: bool = False) -> None:
         self.settings = settings
+        self._fallback = fallback_to_older  # a server starting on a corrupt build serves the newest good one
         self.index_dir = IndexDir(settings.index_dir)
         self._encoders = encoders
         self._search_config = search_config or SearchConfig()
         self._lock = threading.RLock()
+        self._load_lock = threading.Lock()   # one reload at a time, outside self._lock
         self._loaded: LoadedIndex | None = None
+        self._retired: LoadedIndex | None = None   # the previous build: closed at the next swap, not mid-request
+        self._failed: tuple[str, str] | None = None  # (CURRENT's content, reason) of the last build that failed
         self._searcher: HybridSearcher | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._answer_config = answer_config
@@ -70,41 +83,138 @@ class PolicyQA:
 
     def ingest(self, paths: list[Path] | None = None, *, progress: Progress | None = None,
                force: bool = False) -> IngestReport:
-        resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
-        return build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir, resources=resources,
-                           encoders_factory=lambda: self.encoders, model_names=self.settings.model_names,
-                           progress=progress, hnsw_above=self.settings.hnsw_above, force=force)
+        try:
+            with bounds.using(self.settings.bounds()):
+                resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
+                report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir,
+                                     resources=resources, encoders_factory=lambda: self.encoders,
+                                     model_names=self.settings.model_names, progress=progress,
+                                     hnsw_above=self.settings.hnsw_above, force=force)
+        except (OSError, sqlite3.OperationalError, RuntimeError) as exc:  # RuntimeError: FAISS's write errors
+            translated = translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        if self._loaded is not None:  # a serving process: load the new build now, in this (worker) thread
+            self.refresh()
+        return report
 
     # ---------- reading ----------
     @property
     def index(self) -> LoadedIndex:
-        with self._lock:
-            current = self.index_dir.require_current()
-            if self._loaded is None or self._loaded.build != current:
-                if self._loaded is not None:
-                    self._loaded.close()
-                self._loaded = LoadedIndex.open(self.index_dir)
-                self._searcher = None
-                self._answerer = None
-            return self._loaded
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._swap(self._first_load())
+                return self._loaded
+        if self._pointer() != loaded.build.name:
+            self.refresh(wait=False)
+        return self._loaded
+
+    def _pointer(self) -> str:
+        try:
+            return self.index_dir.pointer.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+
+    def _first_load(self) -> LoadedIndex:
+        """The build CURRENT names; when that one is bad, the newest older build that loads (reported degraded)."""
+        try:
+            return LoadedIndex.open(self.index_dir)
+        except IndexNotFoundError:
+            raise
+        except CorruptIndexError as exc:
+            if not self._fallback:
+                raise
+            self._failed = (self._pointer(), str(exc))
+            log.error("index build failed to load: %s", exc)
+            builds = sorted((p for p in self.index_dir.builds.glob("*") if p.is_dir() and not p.name.startswith(".")),
+                            reverse=True) if self.index_dir.builds.is_dir() else []
+            for build in builds:
+                try:
+                    loaded = LoadedIndex.open_build(build)
+                except CorruptIndexError:
+                    continue
+                log.warning("serving the older build %s instead", build.name)
+                return loaded
+            raise
+
+    def refresh(self, *, wait: bool = True) -> None:
+        """Load the build CURRENT names aside and swap it in; on failure keep the live build and record why."""
+        if not self._load_lock.acquire(blocking=wait):
+            return  # another thread is loading it; keep answering from the live build meanwhile
+        try:
+            pointer = self._pointer()
+            live = self._loaded
+            if live is not None and pointer == live.build.name:
+                return
+            if self._failed is not None and self._failed[0] == pointer:
+                return  # this build already failed to load: do not retry on every request
+            try:
+                loaded = LoadedIndex.open(self.index_dir)
+                searcher = self._make_searcher(loaded) if live is not None and self._searcher is not None else None
+                answerer = self._make_answerer(loaded) if live is not None and self._answerer is not None else None
+            except PolicyQAError as exc:
+                self._failed = (pointer, str(exc))
+                log.error("the new index build failed to load; still serving %s: %s",
+                          live.build.name if live else "nothing", exc)
+                return
+            with self._lock:
+                self._swap(loaded, searcher, answerer)
+        finally:
+            self._load_lock.release()
+
+    def _swap(self, loaded: LoadedIndex, searcher: HybridSearcher | None = None,
+              answerer: ExtractiveAnswerer | None = None) -> None:
+        if self._retired is not None:
+            self._retired.close()
+        self._retired = self._loaded
+        self._loaded, self._searcher, self._answerer = loaded, searcher, answerer
+        if self._pointer() == loaded.build.name:
+            self._failed = None
+
+    def health(self, *, load: bool = True) -> dict:
+        """{"status": "ok" | "degraded" | "no index", "build": name or None, "reason": why degraded or None}.
+
+        A new build is loaded in a background thread, never in the caller's, so this answers at once while a
+        build loads; only the very first load happens here (and with load=False not even that: "not loaded")."""
+        loaded = self._loaded
+        if loaded is None and not load:
+            return {"status": "not loaded", "build": None, "reason": None}
+        if loaded is None:
+            try:
+                loaded = self.index
+            except PolicyQAError as exc:
+                kind = "no index" if isinstance(exc, IndexNotFoundError) else "degraded"
+                return {"status": kind, "build": None, "reason": str(exc)}
+        pointer = self._pointer()
+        failed = self._failed if self._failed and self._failed[0] == pointer else None  # still the bad build?
+        if pointer != loaded.build.name and not failed and not self._load_lock.locked():
+            threading.Thread(target=self.refresh, daemon=True, name="policyqa-reload").start()
+        return {"status": "degraded" if failed else "ok", "build": loaded.build.name,
+                "reason": failed[1] if failed else None, "clauses": len(loaded.clauses), "model": loaded.model}
 
     @property
     def searcher(self) -> HybridSearcher:
         with self._lock:
             index = self.index
             if self._searcher is None:
-                # the encoders' weights and jieba's dictionary take a while to load: overlap them
-                warm = threading.Thread(target=self._load_encoders, daemon=True)  # we hold the lock already
-                warm.start()
-                index.resources.tokenizer()
-                warm.join()
-                self._searcher = HybridSearcher(index, self.encoders, ranker=Ranker.load(index.build / RANKER_NAME),
-                                                config=self._search_config)
+                self._searcher = self._make_searcher(index)
             return self._searcher
+
+    def _make_searcher(self, index: LoadedIndex) -> HybridSearcher:
+        # the encoders' weights and jieba's dictionary take a while to load: overlap them
+        warm = threading.Thread(target=self._load_encoders, daemon=True)
+        warm.start()
+        index.resources.tokenizer()
+        warm.join()
+        return HybridSearcher(index, self._load_encoders(), ranker=Ranker.load(index.build / RANKER_NAME),
+                              config=self._search_config)
 
     def parse(self, question: str) -> Query:
         """The question understood once (validated, script-normalised, segmented); raises InvalidQueryError."""
-        return self.searcher.parse(question)
+        return self.searcher.parse(reject_bad_unicode(question, "the question"))
 
     def search(self, question: str | Query, *, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         query = question if isinstance(question, Query) else self.parse(question)
@@ -142,8 +252,11 @@ class PolicyQA:
         with self._lock:
             index = self.index
             if self._answerer is None:
-                self._answerer = ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config)
+                self._answerer = self._make_answerer(index)
             return self._answerer
+
+    def _make_answerer(self, index: LoadedIndex) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config)
 
     @property
     def chat_model(self):
@@ -159,7 +272,7 @@ class PolicyQA:
         return self._ask(question, k=k, filters=filters, history=history, generate=True)
 
     def _ask(self, question: str, *, k: int | None, filters: Filters | None, history, generate: bool) -> Answer:
-        question = validate_question(question)
+        question = validate_question(reject_bad_unicode(question, "the question"))
         if not history:
             return self._ask_alone(question, k=k, filters=filters, generate=generate)
         try:

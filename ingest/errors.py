@@ -46,5 +46,66 @@ class MissingDependencyError(PolicyQAError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 
 
+# ---------- specific types: each expected condition has its own, so the edges never answer 500 for it ----------
+# (app/errors_map.py maps each to an HTTP status and a CLI exit code; the types themselves carry neither.)
+
+
+class DocumentTooLarge(ReadError):
+    """A document exceeds a parsing bound (zip member size or ratio, extracted text, PDF pages):
+    `DocumentTooLarge("x.docx: expands to 1.0 GB of XML; the limit is 100 MB (POLICYQA_DOCX_MAX_UNCOMPRESSED_BYTES)")`."""
+
+
 class EmptyCorpusError(PolicyQAError):
-    """No document of the corpus could be read; the last good index stays in place."""
+    """An ingest found no readable document at all, so no build was published."""
+
+
+class IndexBusyError(PolicyQAError):
+    """Another ingest holds the index folder's lock; retry when it has finished."""
+
+
+class CorruptIndexError(PolicyQAError):
+    """A published build cannot be used: a file is missing, truncated, altered or unreadable, or CURRENT names
+    something that is not a build inside the index folder. `path` names the offending file."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DiskFullError(PolicyQAError):
+    """Writing failed because the disk is full; the last good build is untouched."""
+
+
+class UploadRejected(PolicyQAError):
+    """An uploaded file is refused (the subclass says why)."""
+
+
+class UploadTooLarge(UploadRejected):
+    """The upload exceeds the size limit or a parsing bound."""
+
+
+class UnsupportedUpload(UploadRejected):
+    """The upload's name or file type is not accepted."""
+
+
+class DuplicateUpload(UploadRejected):
+    """A document of that name was already uploaded (or is being ingested)."""
+
+
+class UnreadableUpload(UploadRejected):
+    """The upload could be saved but not read or parsed into clauses."""
+
+
+class CuratedDocumentError(PolicyQAError):
+    """A delete asked for a document of the curated corpus, which is changed through its files, not the API."""
+
+
+class AdminDisabledError(PolicyQAError):
+    """Document administration is off because no admin token is configured."""
+
+
+class AuthError(PolicyQAError):
+    """A missing or wrong admin token."""
+
+
+UploadError = UploadRejected  # the former name (kept importable)

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import bounds
 from .errors import ReadError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
@@ -98,6 +99,7 @@ def _docx_to_text(data: bytes, name: str) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise ReadError(f"{name}: python-docx is not installed (pip install python-docx)") from exc
+    bounds.check_zip(data, name)  # before python-docx inflates every part into memory
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several unrelated types for broken files
@@ -121,6 +123,7 @@ def _pdf_to_text(data: bytes, name: str) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        bounds.check_pages(len(reader.pages), name)
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise ReadError(f"{name}: not a readable PDF ({exc})") from exc
@@ -143,12 +146,12 @@ def read_source(path: Path) -> Source:
         raise ReadError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
     if suffix in TEXT_SUFFIXES:
         text, encoding = decode(data, name)
-        return Source(text, encoding, "text", data)
+        return Source(bounds.check_text(text, name), encoding, "text", data)
     if suffix in HTML_SUFFIXES:
         text, encoding = decode(data, name)
-        return Source(_html_to_text(text), encoding, "html", data)
+        return Source(bounds.check_text(_html_to_text(bounds.check_text(text, name)), name), encoding, "html", data)
     if not data:
         raise ReadError(f"{name}: the file is empty; add text or remove the file")
     if suffix == ".docx":
-        return Source(_docx_to_text(data, name), None, "docx", data)
-    return Source(_pdf_to_text(data, name), None, "pdf", data)
+        return Source(bounds.check_text(_docx_to_text(data, name), name), None, "docx", data)
+    return Source(bounds.check_text(_pdf_to_text(data, name), name), None, "pdf", data)

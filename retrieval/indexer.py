@@ -109,7 +109,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
         extra = {"models": json.dumps(model_names, sort_keys=True), "format": FORMAT_VERSION, "ranker": ranker_digest,
                  "resources": resources.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(corpus, extra)
-        current = index_dir.current()
+        current = index_dir.last_good()  # a corrupt build is rebuilt from scratch, not read
         previous: Store | None = None
         if current is not None:
             previous = Store(current / DB_NAME, readonly=True)

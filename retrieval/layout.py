@@ -1,25 +1,43 @@
-"""The layout of a build folder: its file names and format version. Both the build side (writer) and the
-search side (loaded) depend on this module, never on each other.
+"""What a build folder holds, by name, and the version of that format: the one seam between the side that
+writes builds (writer, indexer) and the side that reads them (loaded, builds, searcher).
 
-    index/CURRENT                  -> "builds/20261201-215901-3f2a"
-    index/builds/<id>/corpus.sqlite, dense_zh.faiss, dense_en.faiss, dense_zh_cross.faiss,
-                      passages_zh.npy, passages_en.npy, lexical_zh/, lexical_en/, glossary.tsv, …
+    index/CURRENT                 "20261122T210501-3f2a" (POINTER: the live build's name)
+    index/builds/20261122T210501-3f2a/
+      corpus.sqlite               documents, clauses, sections, vectors, info          (DB_NAME)
+      dense_zh.faiss              primary encoder over Chinese passages                (dense_name("zh", "primary"))
+      dense_en.faiss              primary encoder over English translation passages    (dense_name("en", "primary"))
+      dense_zh_cross.faiss        cross-lingual encoder over Chinese passages          (dense_name("zh", "cross"))
+      passages_zh.npy, passages_en.npy   passage id -> clause position                 (passages_name(lang))
+      lexical_zh/, lexical_en/    bm25s indexes                                        (lexical_name(lang))
+      ranker.json                 the ranking model the build was made with            (RANKER_NAME)
+      glossary.tsv, userdict.txt, aliases.tsv   resources copied from the corpus
+      CHECKSUMS.json              {"format": 1, "files": {"corpus.sqlite": {"bytes": 1826816, "sha256": "9f…"}, …}}
+
+FORMAT_VERSION is bumped by hand whenever the parser's output or the files' layout changes, so that an
+unchanged corpus is re-parsed; it is a constant on purpose (a hash of the source files would force a
+re-parse for every edit to the search code).
 """
 
 from __future__ import annotations
 
-# Bumped by hand whenever the parser's output or the build's files change meaning: an index built with another
-# format version is rebuilt on the next ingest even when the corpus is unchanged.
+import re
+
 FORMAT_VERSION = "3"
 
 DB_NAME = "corpus.sqlite"
-RANKER_NAME = "ranker.json"       # the ranking model the build was made with (LightGBM JSON dump)
+RANKER_NAME = "ranker.json"
+CHECKSUMS = "CHECKSUMS.json"
+POINTER = "CURRENT"
+BUILDS = "builds"
 LANGUAGES = ("zh", "en")
 # which encoder embeds which passages: the primary both languages, the cross encoder only the Chinese ones
 DENSE_PLAN = (("zh", "primary"), ("en", "primary"), ("zh", "cross"))
 
+# what publish names a build: "20261122T210501-3f2a"; CURRENT must hold exactly such a name
+BUILD_NAME = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{4}$")
 
-def dense_name(language: str, encoder: str) -> str:
+
+def dense_name(language: str, encoder: str = "primary") -> str:
     """dense_zh.faiss (primary over Chinese passages), dense_en.faiss, dense_zh_cross.faiss."""
     return f"dense_{language}.faiss" if encoder == "primary" else f"dense_{language}_{encoder}.faiss"
 

@@ -5,7 +5,11 @@
     index.dense[("zh", "primary")]         -> DenseIndex over the Chinese passages (e5)
     index.per_clause(passage_scores, "zh") -> clause scores (best passage per clause)
 
-It depends on the build's layout (retrieval.layout), never on the code that writes builds.
+    LoadedIndex.open_build(build)          -> CorruptIndexError("…/dense_zh.faiss has 12 bytes, …") when bad
+
+It depends on the build's layout (retrieval.layout), never on the code that writes builds. Every file is checked against the checksums recorded at publish before anything is parsed, and any
+failure while loading becomes one CorruptIndexError naming the file, so a caller can keep serving
+the last good build.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelMismatchError
+from ingest.errors import CorruptIndexError, ModelMismatchError
 from ingest.model import Clause, DocumentMeta
 
-from .builds import IndexDir
+from .builds import IndexDir, verify
 from .dense import DenseIndex
 from .embedders import Encoders, fingerprint
 from .layout import DB_NAME, DENSE_PLAN, LANGUAGES, dense_name, lexical_name, passages_name
@@ -43,20 +47,42 @@ class LoadedIndex:
 
     @classmethod
     def open(cls, index_dir: IndexDir) -> "LoadedIndex":
-        build = index_dir.require_current()
-        store = Store(build / DB_NAME, readonly=True)
-        clauses = tuple(store.clauses_in_build_order())
-        mapping = {lang: np.load(build / passages_name(lang), allow_pickle=False) for lang in LANGUAGES}
-        dense = {(lang, enc): DenseIndex.load(build / dense_name(lang, enc)) for lang, enc in DENSE_PLAN
-                 if (build / dense_name(lang, enc)).exists()}
-        lexical = {lang: LexicalIndex.load(build / lexical_name(lang), max(len(mapping[lang]), 1))
-                   for lang in LANGUAGES}
-        return cls(build=build, store=store, info=store.info(), clauses=clauses,
-                   documents={d.doc_id: d for d in store.documents()}, dense=dense, lexical=lexical,
-                   passage_clause=mapping,
+        return cls.open_build(index_dir.resolve())
+
+    @classmethod
+    def open_build(cls, build: Path) -> "LoadedIndex":
+        """Every file is checked against the checksums recorded at publish, then loaded; any failure is one
+        CorruptIndexError naming the file, so a caller can keep serving the last good build."""
+        verify(build)
+        store = None
+        step = build / DB_NAME
+        try:
+            store = Store(step, readonly=True)
+            clauses = tuple(store.clauses_in_build_order())
+            documents = {d.doc_id: d for d in store.documents()}
+            info = store.info()
+            mapping = {}
+            for lang in LANGUAGES:
+                step = build / passages_name(lang)
+                mapping[lang] = np.load(step, allow_pickle=False)
+            dense = {}
+            for lang, enc in DENSE_PLAN:
+                step = build / dense_name(lang, enc)
+                if step.exists():
+                    dense[(lang, enc)] = DenseIndex.load(step)
+            lexical = {}
+            for lang in LANGUAGES:
+                step = build / lexical_name(lang)
+                lexical[lang] = LexicalIndex.load(step, max(len(mapping[lang]), 1))
+        except Exception as exc:  # sqlite3, numpy, FAISS and bm25s each raise their own types for a bad file
+            if store is not None:
+                store.close()
+            raise CorruptIndexError(f"{step} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}); "
+                                    "re-run `policyqa ingest` to rebuild the index", path=str(step)) from exc
+        return cls(build=build, store=store, info=info, clauses=clauses, documents=documents, dense=dense,
+                   lexical=lexical, passage_clause=mapping,
                    passages_of={lang: _group(m, len(clauses)) for lang, m in mapping.items()},
-                   positions={c.clause_id: i for i, c in enumerate(clauses)},
-                   resources=Resources.from_build(build))
+                   positions={c.clause_id: i for i, c in enumerate(clauses)}, resources=Resources.from_build(build))
 
     def close(self) -> None:
         self.store.close()

@@ -1,6 +1,7 @@
 """The HTTP API on the real corpus: answers, lookups, 4xx cases, admin token, upload → search → delete."""
 
 import shutil
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -105,16 +106,31 @@ UPLOAD = ("杭州市跨境电商扶持办法\n\n一、对跨境电商企业建�
           "二、对企业参加境外展会给予展位费50%补助。（市财政局负责）\n")
 
 
+def finished_job(client, response, timeout: float = 60.0) -> dict:
+    """Poll the job a 202 response names until it has finished (bounded)."""
+    assert response.status_code == 202, response.text
+    url = response.json()["status_url"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(url).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {url} did not finish in {timeout} s: {job}")
+
+
 def test_upload_then_search_then_delete(admin_client):
     headers = {"Authorization": "Bearer s3cret"}
     r = admin_client.post("/api/documents", headers=headers,
                           files={"file": ("../../杭州 扶持办法.txt", UPLOAD.encode("utf-8"))})
-    assert r.status_code == 201, r.text
-    doc_id = r.json()["doc_id"]
-    assert doc_id == "杭州-扶持办法" and r.json()["clauses"] == 3
+    job = finished_job(admin_client, r)
+    assert job["state"] == "done" and job["kind"] == "upload", job
+    doc_id = job["result"]["doc_id"]
+    assert doc_id == "杭州-扶持办法" and job["result"]["clauses"] == 3
     results = admin_client.get("/api/search", params={"q": "海外仓每平方米补贴多少", "k": 1}).json()["results"]
     assert results[0]["doc_id"] == doc_id and results[0]["responsible"] == ["市商务局"]
-    assert admin_client.delete(f"/api/documents/{doc_id}", headers=headers).json() == {"deleted": doc_id}
+    job = finished_job(admin_client, admin_client.delete(f"/api/documents/{doc_id}", headers=headers))
+    assert job["state"] == "done" and job["result"] == {"deleted": doc_id}
     assert admin_client.get(f"/api/documents/{doc_id}").status_code == 404
     results = admin_client.get("/api/search", params={"q": "海外仓每平方米补贴多少", "k": 5}).json()["results"]
     assert all(r["doc_id"] != doc_id for r in results)
