@@ -268,7 +268,7 @@ def _publish_elsewhere(tmp_path, qa) -> None:
 
 
 def _damage_truncate_faiss(build):
-    path = build / layout.dense_file("zh")
+    path = build / layout.dense_name("zh")
     path.write_bytes(path.read_bytes()[:100])
 
 
@@ -280,7 +280,7 @@ def _damage_sqlite(build):
 
 
 def _damage_missing_npy(build):
-    (build / layout.passages_file("zh")).unlink()
+    (build / layout.passages_name("zh")).unlink()
 
 
 @pytest.mark.parametrize("damage, named, then_delete", [

@@ -26,7 +26,7 @@ def run(args):
 
 
 def _truncate(build: Path) -> None:
-    path = build / layout.dense_file("zh")
+    path = build / layout.dense_name("zh")
     path.write_bytes(path.read_bytes()[:64])
 
 
@@ -38,7 +38,7 @@ def _zero_sqlite_header(build: Path) -> None:
 
 
 def _missing_npy(build: Path) -> None:
-    (build / layout.passages_file("zh")).unlink()
+    (build / layout.passages_name("zh")).unlink()
 
 
 @pytest.mark.parametrize("damage, named", [

@@ -39,7 +39,7 @@ def test_publish_records_length_and_sha256_of_every_file(built):
     on_disk = sorted(p.relative_to(build).as_posix() for p in build.rglob("*")
                      if p.is_file() and p.name != layout.CHECKSUMS)
     assert sorted(recorded["files"]) == on_disk
-    assert {layout.DB_NAME, layout.dense_file("zh"), layout.passages_file("zh")} <= set(on_disk)
+    assert {layout.DB_NAME, layout.dense_name("zh"), layout.passages_name("zh")} <= set(on_disk)
     assert recorded["files"][layout.DB_NAME]["bytes"] == (build / layout.DB_NAME).stat().st_size
     verify(build)  # a fresh build verifies
 
@@ -56,9 +56,9 @@ def _flip_one_byte(path: Path) -> None:
 
 
 @pytest.mark.parametrize("name, damage, message", [
-    (layout.dense_file("zh"), _truncate, "truncated"),
+    (layout.dense_name("zh"), _truncate, "truncated"),
     (layout.DB_NAME, _flip_one_byte, "does not match the checksum"),
-    (layout.passages_file("zh"), Path.unlink, "is missing"),
+    (layout.passages_name("zh"), Path.unlink, "is missing"),
     (layout.CHECKSUMS, Path.unlink, "CHECKSUMS.json is missing"),
 ])
 def test_each_damaged_file_is_named(built, name, damage, message):
@@ -73,7 +73,7 @@ def test_a_file_that_checks_out_but_cannot_be_parsed_is_a_corrupt_index(built):
     """Checksums guard against damage after publish; a parser failure (e.g. a build rewritten with fresh
     checksums) still becomes CorruptIndexError naming the file, never a raw FAISS/SQLite error."""
     build = built.resolve()
-    (build / layout.dense_file("zh")).write_bytes(b"not a faiss index")
+    (build / layout.dense_name("zh")).write_bytes(b"not a faiss index")
     from retrieval.builds import record_checksums
 
     record_checksums(build)
@@ -97,7 +97,7 @@ def test_no_pointer_is_no_index(tmp_path):
 
 
 def test_an_ingest_over_a_corrupt_build_rebuilds_it(built, tmp_path):
-    _truncate(built.resolve() / layout.dense_file("zh"))
+    _truncate(built.resolve() / layout.dense_name("zh"))
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=built.root, embedding_model="fake-embedder")
     report = PolicyQA(settings, embedder=FakeEmbedder()).ingest()
     assert not report.unchanged and report.embedded > 0  # nothing was reused from the damaged build

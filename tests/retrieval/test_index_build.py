@@ -10,6 +10,8 @@ from app.settings import Settings
 from ingest.errors import ModelMismatchError, PolicyQAError
 from retrieval.builds import IndexDir
 from retrieval.loaded import LoadedIndex
+from retrieval.embedders import Encoders
+from retrieval.ranker import Ranker
 from retrieval.searcher import HybridSearcher
 from tests.conftest import CORPUS, FakeEmbedder
 
@@ -39,8 +41,10 @@ def test_round_trip_keeps_every_clause(tmp_path):
         "gd-2014-stabilize-trade#p4", "gd-2014-stabilize-trade#1.1"]
     c = next(c for c in loaded.clauses if c.clause_id == "gd-2014-stabilize-trade#5.14")
     assert len(c.responsible_by_paragraph) == 2 and c.label == "（十四）"
-    assert loaded.dense.size == len(loaded.passage_clause) >= 53 and loaded.dense.kind == "flat"
-    assert set(loaded.passage_clause.tolist()) == set(range(53))
+    dense = loaded.dense[("zh", "primary")]
+    assert dense.size == len(loaded.passage_clause["zh"]) >= 53 and dense.kind == "flat"
+    assert set(loaded.passage_clause["zh"].tolist()) == set(range(53))
+    assert ("zh", "cross") not in loaded.dense  # one encoder given: no cross-lingual index
     assert loaded.documents["gd-2014-stabilize-trade"].issuer == "广东省人民政府办公厅"
 
 
@@ -67,7 +71,7 @@ def test_changed_document_reembeds_only_changed_clauses_and_removed_document_dis
                                                               "支持前海蛇口自贸片区建设。"), encoding="utf-8")
     report = qa.ingest()
     assert report.embedded == 1  # one passage changed; every other vector is reused
-    assert report.embedded + report.reused == len(qa.index.passage_clause)
+    assert report.embedded + report.reused == len(qa.index.passage_clause["zh"])
     assert "支持前海蛇口自贸片区建设。" in qa.clause("sz-customs-business-environment-20#9").text
     (corpus / "gd-2014-stabilize-trade.txt").unlink()
     report = qa.ingest()
@@ -94,12 +98,12 @@ def test_crash_during_build_leaves_the_last_good_index(tmp_path, monkeypatch):
     qa = _service(tmp_path, corpus, FakeEmbedder())
     good = qa.ingest().build
     (corpus / "gd-2014-stabilize-trade.txt").write_bytes((CORPUS / "gd-2014-stabilize-trade.txt").read_bytes())
-    import retrieval.indexer as indexer
+    import retrieval.writer as writer
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexer.DenseIndex, "build", explode)
+    monkeypatch.setattr(writer.DenseIndex, "build", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         qa.ingest()
     index_dir = IndexDir(tmp_path / "index")
@@ -121,10 +125,10 @@ def test_searching_with_another_model_is_a_clear_error(tmp_path):
     corpus = _corpus(tmp_path, ["sz-customs-business-environment-20"])
     _service(tmp_path, corpus, FakeEmbedder()).ingest()
     loaded = LoadedIndex.open(IndexDir(tmp_path / "index"))
-    with pytest.raises(ModelMismatchError, match="built with the embedding model 'fake-embedder'.*re-run `policyqa ingest`"):
-        HybridSearcher(loaded, FakeEmbedder(name="other-model"))
+    with pytest.raises(ModelMismatchError, match="built with the primary embedding model 'fake-embedder'.*re-run `policyqa ingest`"):
+        HybridSearcher(loaded, Encoders(FakeEmbedder(name="other-model")), ranker=Ranker())
     with pytest.raises(ModelMismatchError, match="fingerprint"):
-        HybridSearcher(loaded, FakeEmbedder(dimension=32))
+        HybridSearcher(loaded, Encoders(FakeEmbedder(dimension=32)), ranker=Ranker())
 
 
 def test_hnsw_above_threshold(tmp_path):
@@ -132,6 +136,6 @@ def test_hnsw_above_threshold(tmp_path):
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="fake-embedder", hnsw_above=10)
     qa = PolicyQA(settings, embedder=FakeEmbedder())
     qa.ingest()
-    assert qa.index.dense.kind == "hnsw"
+    assert qa.index.dense[("zh", "primary")].kind == "hnsw"
     hits = qa.search("出口锂电池危险货物的包装", k=3)
     assert hits[0].clause.clause_id == "sz-customs-business-environment-20#5"
