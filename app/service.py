@@ -24,7 +24,7 @@ from ingest.errors import CorruptIndexError, IndexNotFoundError, InvalidQueryErr
 from ingest.model import Clause, DocumentMeta, Section
 from ingest.progress import Progress
 from retrieval.builds import IndexDir
-from retrieval.embedders import Encoders, make_encoders
+from retrieval.embedders import Embedder, Encoders, make_encoders
 from retrieval.indexer import IngestReport, build_index
 from retrieval.layout import RANKER_NAME
 from retrieval.loaded import LoadedIndex
@@ -44,13 +44,16 @@ log = logging.getLogger("policyqa")
 
 
 class PolicyQA:
-    def __init__(self, settings: Settings, *, encoders: Encoders | None = None,
+    def __init__(self, settings: Settings, *, encoders: Encoders | None = None, embedder: Embedder | None = None,
                  search_config: SearchConfig | None = None, answer_config: AnswerConfig | None = None,
                  chat_model=None, fallback_to_older: bool = False) -> None:
         self.settings = settings
         self._fallback = fallback_to_older  # a server starting on a corrupt build serves the newest good one
         self.index_dir = IndexDir(settings.index_dir)
-        self._encoders = encoders
+        # an embedder given alone is the primary encoder with no cross-lingual one (tests, custom setups)
+        self._encoders = encoders or (Encoders(embedder) if embedder is not None else None)
+        self._model_names = ({role: e.name for role, e in self._encoders.named().items()} if self._encoders
+                             else settings.model_names)
         self._search_config = search_config or SearchConfig()
         self._lock = threading.RLock()
         self._load_lock = threading.Lock()   # one reload at a time, outside self._lock
@@ -88,7 +91,7 @@ class PolicyQA:
                 resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
                 report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir,
                                      resources=resources, encoders_factory=lambda: self.encoders,
-                                     model_names=self.settings.model_names, progress=progress,
+                                     model_names=self._model_names, progress=progress,
                                      hnsw_above=self.settings.hnsw_above, force=force)
         except (OSError, sqlite3.OperationalError, RuntimeError) as exc:  # RuntimeError: FAISS's write errors
             translated = translate(exc)

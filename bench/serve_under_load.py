@@ -239,7 +239,7 @@ def corrupt_phase(base: str, root: Path, env: dict[str, str]) -> None:
         os.replace(staging, index.pointer)
 
     def truncate(build: Path) -> None:
-        path = build / layout.dense_file("zh")
+        path = build / layout.dense_name("zh")
         path.write_bytes(path.read_bytes()[:100])
 
     def corrupt_sqlite(build: Path) -> None:
@@ -249,7 +249,7 @@ def corrupt_phase(base: str, root: Path, env: dict[str, str]) -> None:
         path.write_bytes(bytes(data))
 
     def missing_npy(build: Path) -> None:
-        (build / layout.passages_file("zh")).unlink()
+        (build / layout.passages_name("zh")).unlink()
 
     print("4. corrupted builds (a new build is published, then damaged):")
     with httpx.Client(base_url=base, timeout=60) as client:

@@ -26,7 +26,7 @@ _ASKS = [
                          re.I)),
     ("count", re.compile(r"多少(个|家|项|列|条|架|次|批|班)|几(个|家|项|列|批)", re.I)),
     ("agency", re.compile(r"哪个?(部门|单位|机构|局)|谁(负责|牵头|来管|管)|由谁|哪些部门|哪些单位|牵头单位|责任单位|"
-                          r"who (is|are) (responsible|in charge)|which (agency|department|bureau|authority|body)|"
+                          r"who (is|are) (responsible|in charge)|which (agenc(y|ies)|departments?|bureaus?|authorit(y|ies)|bod(y|ies)|units?)|"
                           r"who (leads|issued|issues|handles|runs)|responsible (agency|department|unit)", re.I)),
 ]
 _STATES = {

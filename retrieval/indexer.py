@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.corpus import Corpus, DocumentReport, parse_corpus
-from ingest.errors import EmptyCorpusError
+from ingest.errors import CorruptIndexError, EmptyCorpusError
 from ingest.progress import NullProgress, Progress
 
 from .builds import IndexDir
@@ -60,6 +61,27 @@ def _input_fingerprint(corpus: Corpus, extra: dict[str, str]) -> str:
         h.update(json.dumps([doc.path, doc.sha256, doc.meta.doc_id, str(doc.meta)], ensure_ascii=False).encode())
     h.update(json.dumps(extra, sort_keys=True).encode())
     return h.hexdigest()
+
+
+def _vector_source(build: Path | None) -> Store | None:
+    """The build whose vectors the new one may reuse: vectors are keyed by model fingerprint and exact text, so
+    even a build of an older format (or one that failed verification elsewhere) can lend them while its
+    database reads."""
+    if build is None:
+        return None
+    try:
+        store = Store(build / DB_NAME, readonly=True)
+        store.info()
+    except (sqlite3.DatabaseError, OSError):
+        return None
+    return store
+
+
+def _named_build(index_dir: IndexDir) -> Path | None:
+    try:
+        return index_dir.current()
+    except CorruptIndexError:
+        return None
 
 
 def _texts_for(encoder: str, passages: Passages) -> list[str]:
@@ -110,14 +132,13 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                  "resources": resources.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(corpus, extra)
         current = index_dir.last_good()  # a corrupt build is rebuilt from scratch, not read
-        previous: Store | None = None
-        if current is not None:
-            previous = Store(current / DB_NAME, readonly=True)
-            if not force and previous.info().get("input_fingerprint") == input_fp:
-                previous.close()
-                return IngestReport(corpus.reports, corpus.errors, current, unchanged=True,
-                                    reused=sum(r.clauses for r in corpus.reports),
-                                    seconds=time.perf_counter() - started, warnings=corpus.warnings)
+        if current is not None and not force:
+            with Store(current / DB_NAME, readonly=True) as live:
+                if live.info().get("input_fingerprint") == input_fp:
+                    return IngestReport(corpus.reports, corpus.errors, current, unchanged=True,
+                                        reused=sum(r.clauses for r in corpus.reports),
+                                        seconds=time.perf_counter() - started, warnings=corpus.warnings)
+        previous = _vector_source(current or _named_build(index_dir))
         clauses = [(d, c) for d in corpus.documents for c in d.clauses]
         passages = plan_passages(clauses, window=window)
         encoders = encoders_factory()
@@ -137,7 +158,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                 embedded += n
                 reused += len(wanted) - n
                 prefix = "" if role == "primary" else f"{role}_"
-                info |= {f"{prefix}model": model_names.get(role, embedder.name), f"{prefix}model_fingerprint": model_fp,
+                info |= {f"{prefix}model": embedder.name, f"{prefix}model_fingerprint": model_fp,
                          f"{prefix}dimension": embedder.dimension}
         finally:
             if previous is not None:

@@ -53,6 +53,12 @@ class Store:
             self._db.executescript(SCHEMA)
         self._db.row_factory = sqlite3.Row
 
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._db.close()
 
