@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import articles as statute
 from .metadata import is_signature_line, is_title_like, parse_date
-from .model import Block, Clause, ClauseKind, Section
-from .numbering import Label, match_label
+from .model import Block, Clause, ClauseKind, Item, Section
+from .numbering import Label, match_label, number_value
 from .responsible import Units, paragraph_units
 
 _ANNEX = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?\s*(?P<title>.{0,60})$")
@@ -206,7 +207,7 @@ class _Emitter:
 
     def clause(self, *, key: str, kind: ClauseKind, blocks: list[Block], path: tuple[str, ...],
                label: Label | None = None, label_text: str | None = None, number: str | None = None,
-               units: Units | None = None, text: str | None = None) -> Clause:
+               units: Units | None = None, text: str | None = None, items: tuple[Item, ...] = ()) -> Clause:
         per_paragraph = tuple(paragraph_units(b.text) for b in blocks) if units is None else ()
         responsible: list[str] = list(units.responsible) if units else []
         lead: list[str] = list(units.lead) if units else []
@@ -232,6 +233,8 @@ class _Emitter:
             responsible=tuple(responsible),
             lead=tuple(lead),
             responsible_by_paragraph=by_paragraph,
+            suffix=label.suffix if label else "",
+            items=items,
         )
         self.clauses.append(clause)
         return clause
@@ -259,6 +262,47 @@ class _Emitter:
                 self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=node.blocks, path=path, label=node.label)
 
 
+    def statute(self, tree: statute.StatuteTree) -> None:
+        """Articles as clauses (key: the article number, "287-2" for 第二百八十七条之二), groupings as sections."""
+        for unit in tree.units:
+            if isinstance(unit, statute.Article):
+                label = unit.label
+                key = str(label.value) + (f"-{number_value(label.suffix)}" if label.suffix else "")
+                self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=unit.blocks, label=label,
+                            path=unit.parents + (heading_of(unit.blocks[0]),),
+                            items=statute.article_items(unit.blocks))
+            elif isinstance(unit, statute.Grouping):
+                lb, b = unit.label, unit.block
+                self.sections.append(Section(self.doc_id, lb.text if lb else "", lb.number if lb else "",
+                                             lb.style if lb else "", unit.heading, unit.path, b.start, b.end))
+            else:
+                for group in group_unnumbered(list(unit.blocks)):
+                    self._unnumbered += 1
+                    self.clause(key=f"p{self._unnumbered}", kind=ClauseKind.UNNUMBERED, blocks=group,
+                                path=unit.parents)
+
+
+def _statute_levels(tree: statute.StatuteTree) -> tuple[str, ...]:
+    """("di-章", "di-节", "di-条", "cn-paren", "ar-dot"): groupings by rank, then articles, then item styles."""
+    groups = sorted({(u.label.rank if u.label.rank is not None else 3.5, u.label.style)
+                     for u in tree.units if isinstance(u, statute.Grouping) and u.label})
+    items: list[str] = []
+    for u in tree.units:
+        if isinstance(u, statute.Article):
+            items += [i.style for i in statute.article_items(u.blocks) if i.style not in items]
+    return tuple(dict.fromkeys([s for _, s in groups] + [statute.ARTICLE] + items))
+
+
+def _title_hint(body: list[Block]) -> str | None:
+    """The first heading or title-like line before the first numbered unit, to tell a statute by its title."""
+    for block in body:
+        if not block.table_row and match_label(block.text):
+            return None
+        if block.heading or is_title_like(block.text):
+            return block.text
+    return None
+
+
 def _levels(roots: list[_Node]) -> tuple[str, ...]:
     """Numbering styles from coarse to fine: ("cn-dun", "cn-paren")."""
     order: dict[str, tuple[int, int]] = {}
@@ -277,24 +321,37 @@ def _levels(roots: list[_Node]) -> tuple[str, ...]:
     return tuple(sorted(order, key=lambda s: order[s]))
 
 
-def parse_structure(doc_id: str, blocks: list[Block]) -> Structure:
-    """Clauses and sections of one document (annex rows included, not yet linked to the body)."""
+def parse_structure(doc_id: str, blocks: list[Block], *, title: str | None = None) -> Structure:
+    """Clauses and sections of one document (annex rows included, not yet linked to the body).
+
+    `title` (from the document's metadata, if any) helps tell a statute: see `articles.is_statute`.
+    """
     from .annex import emit_annex, link_rows  # annex reading builds on this module's grouping
 
     warnings: list[str] = []
     body, annexes = _split_annexes(blocks)
-    preamble, roots, tail = _build_tree(body, warnings)
     emitter = _Emitter(doc_id)
-    if not roots:
-        warnings.append("no clause numbering found: each paragraph is a clause")
-        emitter.unnumbered([[b] for b in preamble])
-    else:
+    if statute.is_statute(body, title or _title_hint(body)):
+        # documents numbered by 条: the article is the clause (see `articles`)
+        tree = statute.build(body, warnings, _is_tail_start)
+        preamble, tail = tree.preamble, tree.tail
         emitter.unnumbered(group_unnumbered(preamble))
-        emitter.tree(roots, (), ())
+        emitter.statute(tree)
         emitter.unnumbered(group_unnumbered(tail))
+        levels = _statute_levels(tree)
+    else:
+        preamble, roots, tail = _build_tree(body, warnings)
+        levels = _levels(roots)
+        if not roots:
+            warnings.append("no clause numbering found: each paragraph is a clause")
+            emitter.unnumbered([[b] for b in preamble])
+        else:
+            emitter.unnumbered(group_unnumbered(preamble))
+            emitter.tree(roots, (), ())
+            emitter.unnumbered(group_unnumbered(tail))
     rows = []
     for index, annex in enumerate(annexes, start=1):
         rows += emit_annex(emitter, annex, index=index, count=len(annexes), warnings=warnings)
     clauses = link_rows(emitter.clauses, rows, warnings) if rows else emitter.clauses
-    return Structure(tuple(clauses), tuple(emitter.sections), _levels(roots),
+    return Structure(tuple(clauses), tuple(emitter.sections), levels,
                      tuple(preamble), tuple(tuple(a) for a in annexes), tuple(warnings), tuple(tail))

@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .header import Header
 from .model import Block, Status
 from .numbering import cn_to_int
 from .responsible import is_agency
@@ -61,11 +62,27 @@ class StatedMeta:
     date: str | None = None
     status: Status = Status.UNKNOWN
     evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
+    validity: str | None = None  # "有效", "已废止" as a metadata header states it
 
 
-def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = ()) -> StatedMeta:
+def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), header: Header | None = None) -> StatedMeta:
     """Metadata from the blocks before the first numbered unit, and the signature and date in either
-    those or the `tail` after the last clause (where most documents sign: "深圳市商务局\n2024年2月20日")."""
+    those or the `tail` after the last clause (where most documents sign: "深圳市商务局\n2024年2月20日").
+
+    What a metadata `header` (front matter, a LawRefBook header) states comes first: it is the
+    document's own record of its title, issuer, date and validity."""
+    stated = _extract_text(preamble, tail)
+    if header is None:
+        return stated
+    evidence = list(header.evidence) + [e for e in stated.evidence if getattr(header, e[0]) is None]
+    status = stated.status
+    if status is Status.UNKNOWN and header.adopted:
+        status = Status.ISSUED  # the header records the adoption or publication
+    return StatedMeta(header.title or stated.title, header.issuer or stated.issuer, header.date or stated.date,
+                      status, tuple(evidence), header.validity)
+
+
+def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) -> StatedMeta:
     title = issuer = date = None
     evidence: list[tuple[str, str]] = []
     texts = [b.text for b in preamble]

@@ -76,6 +76,8 @@ class Generated:
 
 @st.composite
 def documents(draw) -> Generated:
+    """A policy document: numbering styles mixed at random, at most two 第X条 (three make a statute, where
+    the article is the clause and its lists are items: see the statute properties below)."""
     lines: list[str] = []
     if draw(st.booleans()):
         lines.append(draw(words) + "实施方案")  # a title
@@ -83,6 +85,8 @@ def documents(draw) -> Generated:
     printed: list[str] = []
     for _ in range(draw(st.integers(1, 12))):
         label = draw(labels())
+        if label.startswith("第") and sum(p.startswith("第") for p in printed) >= 2:
+            label = label.replace("第", "（", 1).replace("条", "）")  # "第三条" -> "（三）"
         printed.append(label)
         gap = draw(st.sampled_from(["", " ", "\u3000"]))
         line = label + gap + draw(words)  # a heading line: "（三）加快推进"

@@ -1,0 +1,155 @@
+"""Markup and metadata that are not body text: front matter, HTML comments and a metadata header.
+
+Three forms occur in converted documents:
+
+    ---                                  YAML front matter at the very start
+    title: 中华人民共和国海关法
+    时效性: 有效
+    ---
+
+    <!-- SOURCE: https://… -->           an HTML comment, anywhere
+
+    # 中华人民共和国刑法                  a LawRefBook header: everything above "<!-- INFO END -->"
+    1979年7月1日 第五届全国人民代表大会第二次会议通过
+    公布日期: 2023-12-29
+    时效性: 有效
+    <!-- INFO END -->
+
+None of it reaches a clause. `read_header` blanks these ranges out of the text (same length, line
+breaks kept, so offsets still point into the source) and reads what they state: title, issuer,
+date, validity ("有效", "已废止"), each to be used with provenance "text". Nothing is guessed:
+a header that names no date gives none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import yaml
+
+from .markup import clean_line
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_INFO_END = re.compile(r"^[ \t]*<!--\s*INFO END\s*-->[ \t]*$", re.M)
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+# "公布日期：2023-12-29", "制定机关: 全国人民代表大会常务委员会"
+_FIELD = re.compile(r"^(?P<key>[\w\u4e00-\u9fff]{2,8})\s*[：:]\s*(?P<value>.+)$")
+_KEYS = {
+    "title": ("title", "标题", "名称", "法规名称", "文件名称"),
+    "issuer": ("issuer", "office", "制定机关", "发布机关", "发文机关", "发布部门", "颁布机关"),
+    "date": ("date", "公布日期", "发布日期", "颁布日期", "成文日期", "publish", "published"),
+    "validity": ("validity", "status", "时效性", "效力状态", "时效"),
+}
+# what a validity field may say; anything else is not taken
+_VALIDITY = re.compile(r"^(有效|现行有效|已废止|废止|失效|已失效|已被修改|已修改|部分失效|尚未生效)$")
+# "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议第二次修正": an adoption or amendment
+_HISTORY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.*(通过|修正|修订|公布|发布)")
+_ISO = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    body: str                          # the source with markup and metadata blanked out
+    spans: tuple[tuple[int, int], ...]  # the blanked ranges
+    title: str | None = None
+    issuer: str | None = None
+    date: str | None = None            # ISO 8601
+    validity: str | None = None
+    adopted: bool = False              # the header records an adoption, amendment or publication
+    evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _iso(value: str) -> str | None:
+    """"2023-12-29" / "2023年12月29日" / a YAML date -> "2023-12-29"; anything else None."""
+    m = _ISO.match(unicodedata.normalize("NFKC", value).strip())
+    if not m:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in m.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _field_name(key: str) -> str | None:
+    key = key.strip().lower()
+    return next((name for name, keys in _KEYS.items() if key in keys), None)
+
+
+def read_header(text: str) -> Header:
+    """Blank out front matter, comments and a metadata header; return what they state."""
+    spans: list[tuple[int, int]] = []
+    found: dict[str, str] = {}
+    evidence: list[tuple[str, str]] = []
+
+    def take(name: str | None, value: str, shown: str) -> None:
+        value = value.strip()
+        if name is None or not value or name in found:
+            return
+        if name == "date":
+            value = _iso(value) or ""
+        elif name == "validity" and not _VALIDITY.match(value):
+            value = ""
+        if value:
+            found[name] = value
+            evidence.append((name, shown))
+
+    front = _FRONT.match(text)
+    if front:
+        try:
+            data = yaml.safe_load(front.group(1))
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):  # else a horizontal rule that happens to open the text
+            spans.append((front.start(), front.end()))
+            for key, value in data.items():
+                if isinstance(value, (str, int, float, datetime.date)):
+                    take(_field_name(str(key)), str(value), f"{key}: {value}")
+    info = _INFO_END.search(text)
+    adopted = False
+    titles: list[str] = []
+    history: list[tuple[str, str]] = []
+    if info:
+        start = spans[-1][1] if spans else 0
+        spans.append((start, info.end()))
+        for line in text[start:info.start()].splitlines():
+            cleaned, heading = clean_line(_COMMENT.sub("", line))
+            if not cleaned:
+                continue
+            if heading:
+                titles.append(cleaned)
+                continue
+            m = _FIELD.match(cleaned)
+            if m and _field_name(m.group("key")):
+                take(_field_name(m.group("key")), m.group("value"), cleaned)
+                continue
+            h = _HISTORY.match(cleaned)
+            if h:
+                adopted = True
+                history.append((_iso(f"{h.group(1)}-{h.group(2)}-{h.group(3)}") or "", cleaned))
+    for m in _COMMENT.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans):
+            spans.append((m.start(), m.end()))
+    if titles:
+        # "# 中华人民共和国民法典", "# 附则": a code's part is printed under the code's title
+        take("title", " ".join(titles), "\n".join(f"# {t}" for t in titles))
+    if history and "date" not in found:
+        # the text in force is the one of the latest adoption or amendment
+        dated = [(d, line) for d, line in history if d]
+        if dated:
+            latest = max(dated)
+            take("date", latest[0], latest[1])
+    spans.sort()
+    return Header(_blank(text, spans) if spans else text, tuple(spans), found.get("title"), found.get("issuer"),
+                  found.get("date"), found.get("validity"), adopted or "validity" in found, tuple(evidence))
