@@ -183,8 +183,29 @@ def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], li
     return preamble, roots, tail
 
 
-def _key_of(value: int) -> str:
-    return str(value)
+def _key_of(value: int, suffix: str = "") -> str:
+    """A clause id part: 18 -> "18"; 第二百八十七条之二 -> "287-2"."""
+    return str(value) + (f"-{number_value(suffix)}" if suffix else "")
+
+
+_PART_MAX = 100
+
+
+def _one_measure(node: _Node) -> bool:
+    """Is a unit with children one measure whose parts are listed ("（二）重点支持以下方面：" "1.参加境外展会；"
+    "2.开展品牌推广。")? Its lead-in ends with "：" and announces the list; the parts are short leaves that name
+    no units of their own. Such a unit is cited whole, as an article is, and its parts are its items."""
+    if not node.blocks[-1].text.endswith(("：", ":")):
+        return False
+    return all(not child.children and sum(len(b.text) for b in child.blocks) <= _PART_MAX
+               and not any(paragraph_units(b.text) for b in child.blocks) for child in node.children)
+
+
+def _flatten(node: _Node) -> list[Block]:
+    out = list(node.blocks)
+    for child in node.children:
+        out += _flatten(child)
+    return out
 
 
 class _Emitter:
@@ -249,15 +270,19 @@ class _Emitter:
         for node in nodes:
             heading = heading_of(node.blocks[0])
             path = parents + (heading,)
-            key = ".".join(chain + (_key_of(node.label.value),))
-            if node.children:
+            key = ".".join(chain + (_key_of(node.label.value, node.label.suffix),))
+            if node.children and _one_measure(node):
+                blocks = _flatten(node)
+                self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=blocks, path=path, label=node.label,
+                            items=statute.article_items(blocks))
+            elif node.children:
                 if len(node.blocks) > 1 or not is_heading_only(node.blocks[0]):
                     self.clause(key=key, kind=ClauseKind.INTRO, blocks=node.blocks, path=path, label=node.label)
                 else:
                     b = node.blocks[0]
                     self.sections.append(Section(self.doc_id, node.label.text, node.label.number,
                                                  node.label.style, heading, path, b.start, b.end))
-                self.tree(node.children, path, chain + (_key_of(node.label.value),))
+                self.tree(node.children, path, chain + (_key_of(node.label.value, node.label.suffix),))
             else:
                 self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=node.blocks, path=path, label=node.label)
 
@@ -267,7 +292,7 @@ class _Emitter:
         for unit in tree.units:
             if isinstance(unit, statute.Article):
                 label = unit.label
-                key = str(label.value) + (f"-{number_value(label.suffix)}" if label.suffix else "")
+                key = _key_of(label.value, label.suffix)
                 self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=unit.blocks, label=label,
                             path=unit.parents + (heading_of(unit.blocks[0]),),
                             items=statute.article_items(unit.blocks))

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ingest.blocks import split_blocks
 from ingest.clauses import parse_structure
+from ingest.header import read_header
 from ingest.model import ClauseKind, ParsedDocument
 from ingest.numbering import CN_NUMERAL, int_to_cn, match_label
 from ingest.pipeline import parse_text
@@ -186,3 +187,100 @@ def test_mixed_schemes_nest_in_the_order_first_used():
     assert [s.label for s in structure.sections] == ["一、", "（一）", "（1）", "第一条"]
     assert structure.clauses[-1].path == ("一、政策", "（一）支持", "1.企业", "（1）服务", "第一条 贸易", "① 平台")
     assert structure.levels == ("cn-dun", "cn-paren", "ar-dot", "ar-paren", "di-条", "circled")
+
+
+# ---------------------------------------------------------------------------------------------
+# Statutes: generated laws with chapters, articles with lead-ins and lists (项, 目), paragraphs (款) after the
+# lists, inserted articles (第X条之Y) and a LawRefBook metadata header.
+
+
+@dataclass
+class GeneratedStatute:
+    text: str
+    articles: list[tuple[str, str, list[str]]]  # (label, the article's lines joined, its item labels)
+
+
+@st.composite
+def statute_articles(draw, label: str) -> tuple[list[str], list[str]]:
+    """The lines of one article and the labels of its items and sub-items."""
+    lines = [label + draw(st.sampled_from([" ", "\u3000"])) + draw(paragraphs()).replace("\n\n", "")]
+    items: list[str] = []
+    for _ in range(draw(st.integers(0, 2))):  # 款: a paragraph, or a lead-in and its list
+        if draw(st.booleans()):
+            lines.append(draw(paragraphs()))
+            continue
+        lines[-1] = lines[-1].removesuffix("。") + "："
+        for n in range(1, draw(st.integers(1, 5)) + 1):
+            item = f"（{int_to_cn(n)}）"
+            items.append(item)
+            lines.append(item + draw(words) + "；")
+            if draw(st.integers(0, 3)) == 0:
+                lines[-1] = lines[-1].removesuffix("；") + "："
+                for k in range(1, draw(st.integers(1, 3)) + 1):
+                    items.append(f"{k}.")
+                    lines.append(f"{k}." + draw(words) + "；")
+        if draw(st.booleans()):
+            lines.append(draw(paragraphs()))  # a paragraph after the list: the article's, not the last item's
+    return lines, items
+
+
+@st.composite
+def statutes(draw) -> GeneratedStatute:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines += ["# " + draw(words) + "法", "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议通过",
+                  "<!-- INFO END -->"]
+    articles: list[tuple[str, str, list[str]]] = []
+    number = 0
+    for chapter in range(1, draw(st.integers(1, 3)) + 1):
+        if draw(st.booleans()):
+            title = draw(words)
+            spaced = " ".join(title) if draw(st.booleans()) and len(title) <= 3 else title
+            lines.append(draw(st.sampled_from(["## ", ""])) + f"第{int_to_cn(chapter)}章 {spaced}")
+        for _ in range(draw(st.integers(1, 5))):
+            number += 1
+            labels_ = [f"第{int_to_cn(number)}条"]
+            labels_ += [f"第{int_to_cn(number)}条之{int_to_cn(k)}" for k in range(1, draw(st.integers(0, 2)) + 1)]
+            for label in labels_:
+                article, items = draw(statute_articles(label))
+                lines += article
+                articles.append((label, "".join(article), items))
+    separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
+    return GeneratedStatute("".join(line + sep for line, sep in zip(lines, separators)), articles)
+
+
+def _parse_statute(text: str) -> ParsedDocument:
+    _, structure = parse_text("gen", text)
+    return ParsedDocument(meta=None, path="gen", sha256="", text=text, clauses=structure.clauses,  # type: ignore[arg-type]
+                          sections=structure.sections, levels=structure.levels, warnings=structure.warnings,
+                          markup_spans=read_header(text).spans)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(statutes())
+def test_every_article_is_one_whole_clause_and_every_body_character_is_in_one(doc):
+    parsed = _parse_statute(doc.text)
+    by_label = {}
+    for c in parsed.clauses:
+        by_label.setdefault(c.label, []).append(c)
+    for label, text, items in doc.articles:
+        found = by_label.get(label, [])
+        assert len(found) == 1, (label, [c.label for c in parsed.clauses])
+        assert _squeeze(found[0].text) == _squeeze(text)
+        assert [i.label for i in found[0].items] == items
+        for item in found[0].items:
+            # an item is its own line and its sub-items' lines, never a paragraph after the list
+            lines = found[0].text[item.start:item.end].split("\n")
+            assert lines[0].startswith(item.label) and all(match_label(line) for line in lines)
+    assert [c.label for c in parsed.clauses if c.label] == [label for label, _, _ in doc.articles]
+    assert len({c.clause_id for c in parsed.clauses}) == len(parsed.clauses)
+    owners = [0] * len(doc.text)
+    for start, end in [(c.start, c.end) for c in parsed.clauses] + [(s.start, s.end) for s in parsed.sections] + \
+            list(parsed.markup_spans):
+        for i in range(start, end):
+            owners[i] += 1
+    assert [doc.text[i] for i, n in enumerate(owners) if n != 1 and not doc.text[i].isspace()] == []

@@ -1,0 +1,82 @@
+"""Front matter, HTML comments and metadata headers: never in a clause; what they state becomes metadata."""
+
+from __future__ import annotations
+
+from ingest.header import read_header
+from ingest.model import Status
+from ingest.pipeline import parse_document
+
+LAWREFBOOK = """# 中华人民共和国示例法
+
+1993年2月22日 第七届全国人民代表大会常务委员会第三十次会议通过
+
+2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议第三次修正
+
+2019年1月1日 施行
+
+<!-- INFO END -->
+
+## 第一章 总 则
+
+第一条 为了加强管理，制定本法。
+
+<!-- SOURCE: https://example.cn/law.html -->
+
+第二条 本法所称产品是指经过加工、制作，用于销售的产品。
+
+第三条 本法自公布之日起施行。
+"""
+
+
+def test_a_lawrefbook_header_is_metadata_not_text(tmp_path):
+    path = tmp_path / "示例法.md"
+    path.write_text(LAWREFBOOK, encoding="utf-8")
+    doc = parse_document(path)
+    assert (doc.meta.title, doc.meta.date, doc.meta.status) == ("中华人民共和国示例法", "2018-12-29", Status.ISSUED)
+    assert doc.meta.provenance == {"title": "text", "date": "text", "status": "text"}
+    assert doc.meta.issuer is None  # the header names a meeting, not an issuing unit: unknown stays unknown
+    texts = "\n".join(c.text for c in doc.clauses)
+    for gone in ("INFO END", "SOURCE", "<!--", "1993年2月22日", "施行\n", "# "):
+        assert gone not in texts
+    assert [c.label for c in doc.clauses] == ["第一条", "第二条", "第三条"]
+    assert doc.clauses[0].text == "第一条 为了加强管理，制定本法。"
+    # the blanked ranges are recorded; every other non-blank character is in exactly one clause or heading
+    ranges = list(doc.markup_spans) + [(c.start, c.end) for c in doc.clauses] + [(s.start, s.end) for s in doc.sections]
+    owners = [sum(1 for a, b in ranges if a <= i < b) for i in range(len(doc.text))]
+    assert all(n == 1 for i, n in enumerate(owners) if not doc.text[i].isspace())
+
+
+def test_labelled_fields_of_a_header_are_taken_as_stated():
+    text = "# 示例条例\n\n制定机关：国务院\n\n公布日期：2023-07-20\n\n时效性：已被修改\n\n<!-- INFO END -->\n\n第一条 甲。\n"
+    header = read_header(text)
+    assert (header.title, header.issuer, header.date, header.validity) == ("示例条例", "国务院", "2023-07-20", "已被修改")
+    assert header.body.count("第一条 甲。") == 1 and "国务院" not in header.body
+    assert len(header.body) == len(text) and header.spans == ((0, text.index("-->") + 3),)
+
+
+def test_front_matter_is_metadata():
+    text = "---\ntitle: 深圳市示例措施\nissuer: 深圳市商务局\ndate: 2024-02-20\n时效性: 有效\n---\n\n一、总体要求\n"
+    header = read_header(text)
+    assert (header.title, header.issuer, header.date, header.validity) == (
+        "深圳市示例措施", "深圳市商务局", "2024-02-20", "有效")
+    assert header.body.strip() == "一、总体要求" and len(header.body) == len(text)
+
+
+def test_a_rule_at_the_top_is_no_front_matter():
+    text = "---\n\n一、总体要求\n\n---\n"
+    assert read_header(text).body == text
+
+
+def test_a_validity_that_is_no_known_state_is_not_taken():
+    assert read_header("---\nstatus: 请以正式文本为准\n---\n正文。\n").validity is None
+
+
+def test_an_html_comment_spanning_lines_is_blanked_where_it_stands():
+    text = "一、总体要求\n<!-- 注释\n第二行 -->\n（一）加强组织。\n"
+    header = read_header(text)
+    assert "注释" not in header.body and "第二行" not in header.body and header.body.count("\n") == text.count("\n")
+    assert header.spans == ((text.index("<!--"), text.index("-->") + 3),)
+
+
+def test_a_header_without_an_adoption_date_gives_no_date():
+    assert read_header("# 示例法\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n第一条 甲。\n").date is None
