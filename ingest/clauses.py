@@ -232,10 +232,12 @@ class _Emitter:
         per_paragraph = tuple(paragraph_units(b.text) for b in blocks) if units is None else ()
         responsible: list[str] = list(units.responsible) if units else []
         lead: list[str] = list(units.lead) if units else []
+        support: list[str] = list(units.support) if units else []
         for u in per_paragraph:
             if u:
                 responsible += [r for r in u.responsible if r not in responsible]
                 lead += [r for r in u.lead if r not in lead]
+                support += [r for r in u.support if r not in support]
         by_paragraph = tuple(u.responsible if u else () for u in per_paragraph)
         if sum(1 for u in per_paragraph if u) < 2:
             by_paragraph = ()
@@ -256,6 +258,7 @@ class _Emitter:
             responsible_by_paragraph=by_paragraph,
             suffix=label.suffix if label else "",
             items=items,
+            support=tuple(support),
         )
         self.clauses.append(clause)
         return clause

@@ -227,7 +227,8 @@ def statute_articles(draw, label: str) -> tuple[list[str], list[str]]:
 @st.composite
 def statutes(draw) -> GeneratedStatute:
     lines: list[str] = []
-    if draw(st.booleans()):
+    titled = draw(st.booleans())  # a statute's title tells it; without one, three articles or more do
+    if titled:
         lines += ["# " + draw(words) + "法", "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议通过",
                   "<!-- INFO END -->"]
     articles: list[tuple[str, str, list[str]]] = []
@@ -237,7 +238,7 @@ def statutes(draw) -> GeneratedStatute:
             title = draw(words)
             spaced = " ".join(title) if draw(st.booleans()) and len(title) <= 3 else title
             lines.append(draw(st.sampled_from(["## ", ""])) + f"第{int_to_cn(chapter)}章 {spaced}")
-        for _ in range(draw(st.integers(1, 5))):
+        for _ in range(draw(st.integers(1 if titled or chapter > 1 else 3, 5))):
             number += 1
             labels_ = [f"第{int_to_cn(number)}条"]
             labels_ += [f"第{int_to_cn(number)}条之{int_to_cn(k)}" for k in range(1, draw(st.integers(0, 2)) + 1)]
