@@ -26,6 +26,9 @@ _DATE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*
                    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
 _NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)关于(印发|转发|发布)?《(?P<title>[^》]{4,80})》的?(通知|公告|决定)$")
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
+# a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们"
+_COVER = re.compile(r"(?:现将|现把)《(?P<a>[^》]{4,80})》(?:予以)?(?:印发|转发|发布)给你们|"
+                    r"《(?P<b>[^》]{4,80})》已经.{0,30}同意，现(?:予以)?(?:印发|转发|发布)")
 _ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知")
 
 
@@ -109,7 +112,17 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
                 evidence.append(("date", text))
                 break
     if title is None:
-        candidates = [b for b in preamble if b.heading] or [b for b in preamble if is_title_like(b.text)]
+        # the cover notice names the document it sends out: that is the title, not the issuer's letterhead
+        for b in preamble:
+            m = _COVER.search(b.text)
+            if m:
+                title = m.group("a") or m.group("b")
+                evidence.append(("title", m.group(0)))
+                break
+    if title is None:
+        # a heading or title-like line; a unit's name (the letterhead "某市人民政府办公厅") is the issuer, no title
+        candidates = [b for b in preamble if b.heading and not is_signature_line(b.text)] or \
+                     [b for b in preamble if is_title_like(b.text) and not is_signature_line(b.text)]
         if candidates:
             first = candidates[0]
             title = first.text
