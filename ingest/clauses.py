@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from . import articles as statute
 from .metadata import is_signature_line, is_title_like, parse_date
 from .model import Block, Clause, ClauseKind, Item, Section
-from .numbering import Label, match_label, number_value
+from .numbering import CN_NUMERAL, Label, match_label, number_value
 from .responsible import Units, paragraph_units
 
-_ANNEX = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?\s*(?P<title>.{0,60})$")
+# "附件2：任务分工表", "附件", "附表1", "附录", and "附：中华人民共和国进出口税则" (a law's attached schedule)
+_ANNEX = re.compile(r"^附\s*(件|表|录)\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?\s*(?P<title>.{0,60})$|"
+                    r"^附\s*[：:]\s*(?P<named>.{2,80})$")
 _CLOSING = re.compile(r"^(抄送|抄报|主送)[：:]|^（此件.{0,20}）$|^\(此件.{0,20}\)$")
 _HEADING_MAX = 40
 
@@ -150,6 +152,21 @@ def _is_tail_start(blocks: list[Block], i: int) -> bool:
     return is_signature_line(text) and i + 1 < len(blocks) and bool(parse_date(blocks[i + 1].text))
 
 
+def _bare_heading_label(block: Block, stack: list[_Node]) -> Label | None:
+    """A markdown heading that is only a numeral ("## 三") where the open "二、" calls for "三、": the converter
+    dropped the "、". It is the next unit of that level."""
+    if not block.heading or not re.fullmatch(rf"[{CN_NUMERAL}]+", block.text):
+        return None
+    try:
+        value = number_value(block.text)
+    except ValueError:
+        return None
+    sibling = next((n.label for n in reversed(stack) if n.label.style == "cn-dun"), None)
+    if sibling is None or value != sibling.value + 1:
+        return None
+    return Label(style="cn-dun", number=block.text, value=value, text=block.text)
+
+
 def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], list[_Node], list[Block]]:
     preamble: list[Block] = []
     roots: list[_Node] = []
@@ -159,7 +176,7 @@ def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], li
         if tail:
             tail.append(block)
             continue
-        label = None if block.table_row else match_label(block.text)
+        label = None if block.table_row else match_label(block.text) or _bare_heading_label(block, stack)
         if label is None:
             if stack and _is_tail_start(body, i):
                 tail.append(block)

@@ -47,6 +47,19 @@ _KEYS = {
 _VALIDITY = re.compile(r"^(有效|现行有效|已废止|废止|失效|已失效|已被修改|已修改|部分失效|尚未生效)$")
 # "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议第二次修正": an adoption or amendment
 _HISTORY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.*(通过|修正|修订|公布|发布)")
+# who adopted or promulgated it, as the adoption line says:
+#   "第十四届全国人民代表大会常务委员会第九次会议通过"   -> 全国人民代表大会常务委员会
+#   "上海市第十六届人民代表大会常务委员会第十七次会议通过" -> 上海市人民代表大会常务委员会
+#   "中华人民共和国国务院令第336号公布"               -> 中华人民共和国国务院
+#   "食品药品监管局、海关总署第4号令公布"              -> 食品药品监管局、海关总署
+#   "最高人民法院审判委员会第1824次会议通过"            -> 最高人民法院
+_CN = "一二三四五六七八九十百零〇"
+_ADOPTED_BY = (
+    re.compile(rf"(?P<place>[\u4e00-\u9fff]{{0,12}}?)第[{_CN}]+届(?P<body>(?:全国)?人民代表大会(?:常务委员会)?)"
+               rf"第[{_CN}]+次(?:全体)?会议"),
+    re.compile(rf"(?P<body>[\u4e00-\u9fff、]{{2,40}}?)(?:第[0-9{_CN}]+号)?令(?:第[0-9{_CN}]+号)?(?:公布|发布)"),
+    re.compile(r"(?P<body>[\u4e00-\u9fff]{2,20}?)审判委员会第[0-9]+次会议"),
+)
 _ISO = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
 
 
@@ -60,6 +73,31 @@ class Header:
     validity: str | None = None
     adopted: bool = False              # the header records an adoption, amendment or publication
     evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One line of a statute's record of adoption: "2024年4月26日 第十四届全国人民代表大会常务委员会第九次会议通过"."""
+
+    date: str | None  # ISO 8601
+    issuer: str | None
+    adoption: bool    # 通过/公布/发布 (the first enactment), not a 修正/修订
+
+
+def history_line(text: str) -> HistoryLine | None:
+    """Read an adoption or amendment line; None for any other line ("2021年1月1日 施行" included)."""
+    h = _HISTORY.match(unicodedata.normalize("NFKC", text).strip())
+    if not h:
+        return None
+    rest = text[text.find("日") + 1:].strip()
+    issuer = None
+    for pattern in _ADOPTED_BY:
+        m = pattern.search(rest)
+        if m:
+            place = m.groupdict().get("place") or ""
+            issuer = (place + m.group("body")).strip("、")
+            break
+    return HistoryLine(_iso(f"{h.group(1)}-{h.group(2)}-{h.group(3)}"), issuer, h.group(4) in ("通过", "公布", "发布"))
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -134,22 +172,29 @@ def read_header(text: str) -> Header:
             if m and _field_name(m.group("key")):
                 take(_field_name(m.group("key")), m.group("value"), cleaned)
                 continue
-            h = _HISTORY.match(cleaned)
+            h = history_line(cleaned)
             if h:
                 adopted = True
-                history.append((_iso(f"{h.group(1)}-{h.group(2)}-{h.group(3)}") or "", cleaned))
+                history.append((h, cleaned))
     for m in _COMMENT.finditer(text):
         if not any(s <= m.start() < e for s, e in spans):
             spans.append((m.start(), m.end()))
     if titles:
         # "# 中华人民共和国民法典", "# 附则": a code's part is printed under the code's title
         take("title", " ".join(titles), "\n".join(f"# {t}" for t in titles))
-    if history and "date" not in found:
-        # the text in force is the one of the latest adoption or amendment
-        dated = [(d, line) for d, line in history if d]
-        if dated:
-            latest = max(dated)
-            take("date", latest[0], latest[1])
+    take_history(history, take)
     spans.sort()
     return Header(_blank(text, spans) if spans else text, tuple(spans), found.get("title"), found.get("issuer"),
                   found.get("date"), found.get("validity"), adopted or "validity" in found, tuple(evidence))
+
+
+def take_history(history: list[tuple[HistoryLine, str]], take) -> None:
+    """Date and issuer from adoption lines: the body that first adopted or promulgated the text is its issuer;
+    the text in force is the one of the latest adoption or amendment, so that gives the date."""
+    first = next(((h, line) for h, line in history if h.adoption and h.issuer), None)
+    if first:
+        take("issuer", first[0].issuer, first[1])
+    dated = [(h.date, line) for h, line in history if h.date]
+    if dated:
+        latest = max(dated)
+        take("date", latest[0], latest[1])

@@ -14,13 +14,14 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .header import Header
+from .header import Header, history_line, take_history
 from .model import Block, Status
 from .numbering import cn_to_int
 from .responsible import is_agency
 
 _DOC_TYPES = ("方案", "措施", "办法", "意见", "通知", "条例", "规定", "决定", "细则", "计划", "规划",
-              "纲要", "指引", "指南", "若干条", "条", "公告", "通告", "批复", "函", "要点", "清单", "政策")
+              "纲要", "指引", "指南", "若干条", "条", "公告", "通告", "批复", "函", "要点", "清单", "政策",
+              "法", "解释", "规则", "章程")  # statutes: "中华人民共和国海关法", "…适用法律问题的解释"
 _TITLE_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _DATE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
@@ -75,6 +76,8 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
     What a metadata `header` (front matter, a LawRefBook header) states comes first: it is the
     document's own record of its title, issuer, date and validity."""
     stated = _extract_text(preamble, tail)
+    if header is None or not (header.title or header.issuer or header.date or header.adopted):
+        header = _history_header(preamble) or header
     if header is None:
         return stated
     evidence = list(header.evidence) + [e for e in stated.evidence if getattr(header, e[0]) is None]
@@ -83,6 +86,24 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
         status = Status.ISSUED  # the header records the adoption or publication
     return StatedMeta(header.title or stated.title, header.issuer or stated.issuer, header.date or stated.date,
                       status, tuple(evidence), header.validity)
+
+
+def _history_header(preamble: list[Block]) -> Header | None:
+    """A statute served without a metadata header (a .docx, a .pdf) still prints its adoption lines above the
+    first article: "2023年9月1日 第十四届全国人民代表大会常务委员会第五次会议通过"."""
+    history = [(h, b.text) for b in preamble[:12] if (h := history_line(b.text))]
+    if not history:
+        return None
+    found: dict[str, str] = {}
+    evidence: list[tuple[str, str]] = []
+
+    def take(name: str, value: str, shown: str) -> None:
+        if value and name not in found:
+            found[name] = value
+            evidence.append((name, shown))
+
+    take_history(history, take)
+    return Header("", (), None, found.get("issuer"), found.get("date"), None, True, tuple(evidence))
 
 
 def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) -> StatedMeta:

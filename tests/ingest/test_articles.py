@@ -211,3 +211,19 @@ def test_the_new_fields_reach_the_index_and_the_citation(tmp_path):
 
 def _article_of(doc, label):
     return next(c for c in doc.clauses if c.label == label)
+
+
+def test_a_schedule_attached_to_a_law_is_no_part_of_its_last_article():
+    s = _structure("第一条 甲。\n\n第二条 乙。\n\n第三条 本法自公布之日起施行。\n\n附：中华人民共和国进出口税则（注：另行发布）\n")
+    assert _article(s, "第三条").text == "第三条 本法自公布之日起施行。"
+    assert [c.kind for c in s.clauses][-1] is ClauseKind.ANNEX
+
+
+def test_a_heading_that_lost_its_enumeration_comma_is_the_next_unit():
+    """"## 三" after "二、…": a converter dropped the "、"; what follows is no part of 二、."""
+    _, s = parse_text("t", "## 一、计算\n\n年工作日：250天\n\n## 二、折算\n\n日工资：月工资收入÷21.75天\n\n## 三\n"
+                           "原通知同时废止。\n")
+    assert [(c.label, c.text) for c in s.clauses] == [
+        ("一、", "一、计算\n年工作日：250天"), ("二、", "二、折算\n日工资：月工资收入÷21.75天"), ("三", "三\n原通知同时废止。")]
+    _, s = parse_text("t", "## 一、计算\n\n年工作日：250天\n\n## 五\n\n其他。\n")
+    assert s.clauses[-1].text.endswith("五\n其他。")  # no numbering to continue: text of the open unit

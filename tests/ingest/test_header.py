@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.header import read_header
+import pytest
+
+from ingest.header import history_line, read_header
 from ingest.model import Status
 from ingest.pipeline import parse_document
 
@@ -32,9 +34,10 @@ def test_a_lawrefbook_header_is_metadata_not_text(tmp_path):
     path = tmp_path / "示例法.md"
     path.write_text(LAWREFBOOK, encoding="utf-8")
     doc = parse_document(path)
+    # the text in force is that of the latest amendment; the issuer is the body whose meeting adopted it
     assert (doc.meta.title, doc.meta.date, doc.meta.status) == ("中华人民共和国示例法", "2018-12-29", Status.ISSUED)
-    assert doc.meta.provenance == {"title": "text", "date": "text", "status": "text"}
-    assert doc.meta.issuer is None  # the header names a meeting, not an issuing unit: unknown stays unknown
+    assert doc.meta.issuer == "全国人民代表大会常务委员会"
+    assert doc.meta.provenance == {"title": "text", "issuer": "text", "date": "text", "status": "text"}
     texts = "\n".join(c.text for c in doc.clauses)
     for gone in ("INFO END", "SOURCE", "<!--", "1993年2月22日", "施行\n", "# "):
         assert gone not in texts
@@ -80,3 +83,30 @@ def test_an_html_comment_spanning_lines_is_blanked_where_it_stands():
 
 def test_a_header_without_an_adoption_date_gives_no_date():
     assert read_header("# 示例法\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n第一条 甲。\n").date is None
+
+
+@pytest.mark.parametrize(("line", "date", "issuer", "adoption"), [
+    ("2024年4月26日 第十四届全国人民代表大会常务委员会第九次会议通过", "2024-04-26", "全国人民代表大会常务委员会", True),
+    ("2024年11月28日 上海市第十六届人民代表大会常务委员会第十七次会议通过", "2024-11-28", "上海市人民代表大会常务委员会", True),
+    ("1979年7月1日 第五届全国人民代表大会第二次会议通过", "1979-07-01", "全国人民代表大会", True),
+    ("2001年12月12日 中华人民共和国国务院令第336号公布", "2001-12-12", "中华人民共和国国务院", True),
+    ("2003年8月18日 食品药品监管局、海关总署第4号令公布", "2003-08-18", "食品药品监管局、海关总署", True),
+    ("2020年12月25日 最高人民法院审判委员会第1824次会议通过", "2020-12-25", "最高人民法院", True),
+    ("2016年2月6日 《国务院关于修改部分行政法规的决定》第二次修订", "2016-02-06", None, False),
+])
+def test_history_line(line, date, issuer, adoption):
+    h = history_line(line)
+    assert (h.date, h.issuer, h.adoption) == (date, issuer, adoption)
+
+
+def test_an_effective_date_is_no_history_line():
+    assert history_line("2021年1月1日 施行") is None and history_line("第一条 为了加强管理，制定本法。") is None
+
+
+def test_adoption_lines_of_a_statute_without_a_header_state_its_date_and_issuer(tmp_path):
+    path = tmp_path / "示例法.txt"
+    path.write_text("中华人民共和国示例法\n\n2023年9月1日 第十四届全国人民代表大会常务委员会第五次会议通过\n\n"
+                    "第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n", encoding="utf-8")
+    meta = parse_document(path).meta
+    assert (meta.title, meta.issuer, meta.date, meta.status) == (
+        "中华人民共和国示例法", "全国人民代表大会常务委员会", "2023-09-01", Status.ISSUED)
