@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import yaml
 
 from .markup import clean_line
+from .numbering import match_label
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _INFO_END = re.compile(r"^[ \t]*<!--\s*INFO END\s*-->[ \t]*$", re.M)
@@ -43,6 +44,10 @@ _KEYS = {
     "date": ("date", "公布日期", "发布日期", "颁布日期", "成文日期", "publish", "published"),
     "validity": ("validity", "status", "时效性", "效力状态", "时效"),
 }
+# other keys of a metadata line or table (a government site's "索引号：… 发文字号：国令第792号"): blanked, not used
+_OTHER_KEYS = {"索引号", "主题分类", "发文字号", "文号", "施行日期", "实施日期", "生效日期", "失效日期", "效力级别", "效力位阶",
+               "来源", "分类", "体裁分类", "组配分类", "公文种类", "主题词", "信息来源", "法规类别", "适用范围"}
+_CELL_PAIR = re.compile(r"^(?P<key>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>.*)$")
 # what a validity field may say; anything else is not taken
 _VALIDITY = re.compile(r"^(有效|现行有效|已废止|废止|失效|已失效|已被修改|已修改|部分失效|尚未生效)$")
 # "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议第二次修正": an adoption or amendment
@@ -176,6 +181,7 @@ def read_header(text: str) -> Header:
             if h:
                 adopted = True
                 history.append((h, cleaned))
+    _metadata_lines(text, spans, take)
     for m in _COMMENT.finditer(text):
         if not any(s <= m.start() < e for s, e in spans):
             spans.append((m.start(), m.end()))
@@ -186,6 +192,41 @@ def read_header(text: str) -> Header:
     spans.sort()
     return Header(_blank(text, spans) if spans else text, tuple(spans), found.get("title"), found.get("issuer"),
                   found.get("date"), found.get("validity"), adopted or "validity" in found, tuple(evidence))
+
+
+def _metadata_pairs(line: str) -> list[tuple[str, str]] | None:
+    """"发文机关：国务院" or cells "索引号：\t000014349/2024-00108\t主题分类：\t对外经贸" -> their (key, value)
+    pairs, when every cell belongs to a pair with a metadata key; else None."""
+    cells = [c.strip() for c in re.split(r"\t|\u3000{2,}| {2,}", line) if c.strip()]
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(cells):
+        m = _CELL_PAIR.match(cells[i])
+        if not m or not (_field_name(m.group("key")) or m.group("key") in _OTHER_KEYS):
+            return None
+        value = m.group("value")
+        if not value and i + 1 < len(cells) and not _CELL_PAIR.match(cells[i + 1]):
+            value, i = cells[i + 1], i + 1
+        pairs.append((m.group("key"), value))
+        i += 1
+    return pairs or None
+
+
+def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> None:
+    """Metadata lines above the body ("发文机关：国务院", "成文日期：2024年09月30日", "时效性：有效"): blanked and taken.
+    Only lines before the first numbered unit are looked at; a line of the body is never one."""
+    pos = spans[-1][1] if spans else 0
+    for raw in text[pos:].splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        cleaned = clean_line(line)[0]
+        if cleaned and match_label(cleaned):
+            break
+        pairs = _metadata_pairs(line.strip()) if cleaned else None
+        if pairs:
+            spans.append((pos, pos + len(line)))
+            for key, value in pairs:
+                take(_field_name(key), value, f"{key}：{value}")
+        pos += len(raw)
 
 
 def take_history(history: list[tuple[HistoryLine, str]], take) -> None:

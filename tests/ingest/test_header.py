@@ -110,3 +110,15 @@ def test_adoption_lines_of_a_statute_without_a_header_state_its_date_and_issuer(
     meta = parse_document(path).meta
     assert (meta.title, meta.issuer, meta.date, meta.status) == (
         "中华人民共和国示例法", "全国人民代表大会常务委员会", "2023-09-01", Status.ISSUED)
+
+
+def test_metadata_lines_of_a_government_page_are_metadata(tmp_path):
+    """A site's record above the text: "索引号：…", "发文机关：国务院", "成文日期：…" as lines or table cells."""
+    text = ("索引号：\t000014349/2024-00108\t主题分类：\t对外经贸\n\n发文机关：\t国务院\t成文日期：\t2024年09月30日\n\n"
+            "标题：示例出口管制条例\n\n时效性：有效\n\n示例出口管制条例\n\n第一条 为了维护国家安全，制定本条例。\n\n"
+            "第二条 本条例适用于出口管制。\n\n第三条 发文机关：不是元数据的一行也不会被删去。\n")
+    header = read_header(text)
+    assert (header.title, header.issuer, header.date, header.validity) == ("示例出口管制条例", "国务院", "2024-09-30", "有效")
+    assert "索引号" not in header.body and "国务院" not in header.body
+    assert "第三条 发文机关：不是元数据的一行也不会被删去。" in header.body  # the body is never looked at
+    assert read_header("各有关单位：\n\n现将有关事项通知如下。\n").spans == ()
