@@ -89,8 +89,12 @@ def find_clause(name: str, check: dict) -> Clause:
     if "path" in check:
         want = [norm_heading(p) for p in check["path"]]
         found = [c for c in found if [norm_heading(p) for p in c.path[:len(want)]] == want]
+    if "under" in check:  # an enclosing heading that starts with this label: "三、" for （一） under 三、
+        found = [c for c in found
+                 if any(norm(p).startswith(norm(check["under"])) for p in c.path if not norm(p).startswith(norm(c.label)))]
     assert len(found) == 1, (f"{name}: {len(found)} clauses labelled {check['label']!r}"
-                             f"{' under ' + '/'.join(check['path']) if 'path' in check else ''}; "
+                             f"{' in ' + '/'.join(check['path']) if 'path' in check else ''}"
+                             f"{' under ' + check['under'] if 'under' in check else ''}; "
                              f"labels are {[c.label for c in citable(doc)][:60]}")
     return found[0]
 
@@ -176,7 +180,7 @@ def test_labels_last(name):
     assert got == want, f"{name}: last labels {got}, expected {want}"
 
 
-CLAUSE_CASES = [pytest.param(name, i, id=f"{name}#{c['label']}{'@' + '/'.join(c['path']) if 'path' in c else ''}")
+CLAUSE_CASES = [pytest.param(name, i, id=f"{name}#{c.get('under', '')}{c['label']}")
                 for name, exp in EXPECT.items() for i, c in enumerate(exp.get("clause", []))]
 
 
