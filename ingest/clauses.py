@@ -30,7 +30,13 @@ from .responsible import Units, paragraph_units
 # "附件2：任务分工表", "附件", "附表1", "附录", and "附：中华人民共和国进出口税则" (a law's attached schedule)
 _ANNEX = re.compile(r"^附\s*(件|表|录)\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?\s*(?P<title>.{0,60})$|"
                     r"^附\s*[：:]\s*(?P<named>.{2,80})$")
-_CLOSING = re.compile(r"^(抄送|抄报|主送)[：:]|^（此件.{0,20}）$|^\(此件.{0,20}\)$")
+# the closing of a notice, report or letter, after its last unit: "抄送：…", "（此件公开发布）", "特此通知。",
+# "以上意见如无不妥，请批转各地、各部门贯彻执行。", "以上报告，请审阅。"
+_CLOSING = re.compile(r"^(抄送|抄报|主送)[：:]|^（此件.{0,20}）$|^\(此件.{0,20}\)$|"
+                      r"^特此(通知|报告|函告|函复|批复|公告|通告)。?$|"
+                      r"^以上(意见|报告|请示|方案|建议).{0,12}(如无不妥|如无不当|请审|请批|请予|妥否).{0,40}$")
+# a paragraph that sums up the list before it: "…这些地区也应按照上述精神认真做好防震减灾工作。"
+_SUMS_UP = re.compile(r"上述|前述|综上|以上各项|以上措施|以上工作")
 _HEADING_MAX = 40
 
 
@@ -39,6 +45,7 @@ class _Node:
     label: Label
     blocks: list[Block]
     children: list["_Node"] = field(default_factory=list)
+    after: list[Block] = field(default_factory=list)  # paragraphs after its list that belong to it, not its last child
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +72,9 @@ def heading_of(block: Block) -> str:
 
 
 def is_heading_only(block: Block) -> bool:
-    return len(block.text) <= _HEADING_MAX and not any(ch in block.text for ch in "。；")
+    """A heading line, maybe closed by a full stop: "一、总体要求", "（三）基本原则。"; not "（一）加强组织。内容。"."""
+    return len(block.text) <= _HEADING_MAX and not any(ch in block.text[:-1] for ch in "。；") \
+        and not block.text.endswith("；")
 
 
 def _is_annex_marker(block: Block) -> bool:
@@ -167,6 +176,14 @@ def _bare_heading_label(block: Block, stack: list[_Node]) -> Label | None:
     return Label(style="cn-dun", number=block.text, value=value, text=block.text)
 
 
+def _closes_list(stack: list[_Node], block: Block) -> bool:
+    """Does this unnumbered paragraph close the list the innermost unit is an item of?"""
+    if len(stack) < 2 or stack[-1].children or len(stack[-2].children) < 2:
+        return False
+    lead_in = stack[-2].blocks[-1].text
+    return lead_in.endswith(("：", ":")) and bool(_SUMS_UP.search(block.text))
+
+
 def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], list[_Node], list[Block]]:
     preamble: list[Block] = []
     roots: list[_Node] = []
@@ -180,6 +197,12 @@ def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], li
         if label is None:
             if stack and _is_tail_start(body, i):
                 tail.append(block)
+            elif stack and (stack[-1].after or _closes_list(stack, block)):
+                # 《党政机关公文格式》 lists, as statutes' items: a lead-in ending in "：" announces them, and
+                # a paragraph after them that sums them up is the enclosing unit's, not the last item's
+                (stack[-1].after if stack[-1].after else stack[-2].after).append(block)
+                if not stack[-1].after:
+                    stack.pop()
             elif stack:
                 stack[-1].blocks.append(block)
             else:
@@ -222,7 +245,7 @@ def _flatten(node: _Node) -> list[Block]:
     out = list(node.blocks)
     for child in node.children:
         out += _flatten(child)
-    return out
+    return out + node.after
 
 
 class _Emitter:
@@ -303,6 +326,8 @@ class _Emitter:
                     self.sections.append(Section(self.doc_id, node.label.text, node.label.number,
                                                  node.label.style, heading, path, b.start, b.end))
                 self.tree(node.children, path, chain + (_key_of(node.label.value, node.label.suffix),))
+                if node.after:
+                    self.clause(key=key + ".after", kind=ClauseKind.UNNUMBERED, blocks=node.after, path=path)
             else:
                 self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=node.blocks, path=path, label=node.label)
 

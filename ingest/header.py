@@ -47,7 +47,9 @@ _KEYS = {
 # other keys of a metadata line or table (a government site's "索引号：… 发文字号：国令第792号"): blanked, not used
 _OTHER_KEYS = {"索引号", "主题分类", "发文字号", "文号", "施行日期", "实施日期", "生效日期", "失效日期", "效力级别", "效力位阶",
                "来源", "分类", "体裁分类", "组配分类", "公文种类", "主题词", "信息来源", "法规类别", "适用范围"}
-_CELL_PAIR = re.compile(r"^(?P<key>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>.*)$")
+# "索 引 号：", "标　　题：": keys are printed spaced out to align the record
+_NUMBER_KEYS = {"发文字号", "文号"}
+_CELL_PAIR = re.compile(r"^(?P<key>[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,5})\s*[：:]\s*(?P<value>.*)$")
 # what a validity field may say; anything else is not taken
 _VALIDITY = re.compile(r"^(有效|现行有效|已废止|废止|失效|已失效|已被修改|已修改|部分失效|尚未生效)$")
 # "2018年12月29日 第十三届全国人民代表大会常务委员会第七次会议第二次修正": an adoption or amendment
@@ -76,7 +78,7 @@ class Header:
     issuer: str | None = None
     date: str | None = None            # ISO 8601
     validity: str | None = None
-    adopted: bool = False              # the header records an adoption, amendment or publication
+    adopted: bool = False              # the header records an adoption, amendment, publication or document number
     evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
 
 
@@ -191,23 +193,25 @@ def read_header(text: str) -> Header:
     take_history(history, take)
     spans.sort()
     return Header(_blank(text, spans) if spans else text, tuple(spans), found.get("title"), found.get("issuer"),
-                  found.get("date"), found.get("validity"), adopted or "validity" in found, tuple(evidence))
+                  found.get("date"), found.get("validity"), adopted or "validity" in found or "number" in found,
+                  tuple(evidence))
 
 
 def _metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     """"发文机关：国务院" or cells "索引号：\t000014349/2024-00108\t主题分类：\t对外经贸" -> their (key, value)
     pairs, when every cell belongs to a pair with a metadata key; else None."""
-    cells = [c.strip() for c in re.split(r"\t|\u3000{2,}| {2,}", line) if c.strip()]
+    cells = [c.strip() for c in re.split(r"\t| {2,}", line) if c.strip()]
     pairs: list[tuple[str, str]] = []
     i = 0
     while i < len(cells):
         m = _CELL_PAIR.match(cells[i])
-        if not m or not (_field_name(m.group("key")) or m.group("key") in _OTHER_KEYS):
+        key = re.sub(r"[ \u3000]", "", m.group("key")) if m else ""
+        if not m or not (_field_name(key) or key in _OTHER_KEYS):
             return None
         value = m.group("value")
         if not value and i + 1 < len(cells) and not _CELL_PAIR.match(cells[i + 1]):
             value, i = cells[i + 1], i + 1
-        pairs.append((m.group("key"), value))
+        pairs.append((key, value))
         i += 1
     return pairs or None
 
@@ -226,6 +230,8 @@ def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> None:
             spans.append((pos, pos + len(line)))
             for key, value in pairs:
                 take(_field_name(key), value, f"{key}：{value}")
+                if key in _NUMBER_KEYS and value.strip():
+                    take("number", value, f"{key}：{value}")  # a document number is given when it is issued
         pos += len(raw)
 
 

@@ -28,9 +28,14 @@ _DATE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*
 _NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)关于(印发|转发|发布)?《(?P<title>[^》]{4,80})》的?(通知|公告|决定)$")
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
 # a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们"
+# a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们",
+# "国家地震局《关于…的报告》已经国务院同意，现转发给你们", "制定《…实施细则（试行）》，现印发给你们"
 _COVER = re.compile(r"(?:现将|现把)《(?P<a>[^》]{4,80})》(?:予以)?(?:印发|转发|发布)给你们|"
-                    r"《(?P<b>[^》]{4,80})》已经.{0,30}同意，现(?:予以)?(?:印发|转发|发布)")
-_ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知")
+                    r"《(?P<b>[^》]{4,80})》(?:已经.{0,30}同意)?[，,]\s*现(?:予以|予)?(?:印发|转发|发布)")
+_ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知|现转发给你们|现予转发|特此函复|特此函告")
+_TITLE_LINE_MAX = 40
+# a document number, given to a document when it is issued: "国办发〔2018〕123号", "劳社部发[2008]3号"
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号$")
 
 
 def parse_date(text: str) -> str | None:
@@ -67,6 +72,7 @@ class StatedMeta:
     status: Status = Status.UNKNOWN
     evidence: tuple[tuple[str, str], ...] = ()  # (field, the text that states it)
     validity: str | None = None  # "有效", "已废止" as a metadata header states it
+    title_from_cover: bool = False  # the title is the one a notice sends out ("关于印发《X》的通知", "现将《X》印发…")
 
 
 def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), header: Header | None = None) -> StatedMeta:
@@ -84,8 +90,10 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
     status = stated.status
     if status is Status.UNKNOWN and header.adopted:
         status = Status.ISSUED  # the header records the adoption or publication
-    return StatedMeta(header.title or stated.title, header.issuer or stated.issuer, header.date or stated.date,
-                      status, tuple(evidence), header.validity)
+    # a site's record titles the page, the notice; the document a notice sends out is what is cited
+    title = stated.title if stated.title_from_cover else header.title or stated.title
+    return StatedMeta(title, header.issuer or stated.issuer, header.date or stated.date,
+                      status, tuple(evidence), header.validity, stated.title_from_cover)
 
 
 def _history_header(preamble: list[Block]) -> Header | None:
@@ -106,18 +114,33 @@ def _history_header(preamble: list[Block]) -> Header | None:
     return Header("", (), None, found.get("issuer"), found.get("date"), None, True, tuple(evidence))
 
 
+def _title_runs(texts: list[str]) -> list[str]:
+    """Each line, and each run of up to four short lines joined, for a title printed over several lines:
+    "重庆市粮食局 重庆市财政局" / "关于印发《重庆市…违法违规" / "行为举报奖励实施细则（试行）》的通知"."""
+    runs: list[str] = []
+    for i in range(len(texts)):
+        joined = ""
+        for text in texts[i:i + 4]:
+            if len(text) > _TITLE_LINE_MAX * 2 or any(ch in text for ch in "，。；,;"):
+                break
+            joined += text
+            runs.append(joined)
+    return runs or list(texts)
+
+
 def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) -> StatedMeta:
     title = issuer = date = None
     evidence: list[tuple[str, str]] = []
     texts = [b.text for b in preamble]
     tail_texts = [b.text for b in tail]
-    for b in preamble:
-        m = _NOTICE.match(b.text)
+    cover = False
+    for text in _title_runs(texts):
+        m = _NOTICE.match(text)
         if m:
-            title = m.group("title")
+            title, cover = m.group("title"), True
             if is_agency(m.group("issuer")):
                 issuer = m.group("issuer")
-            evidence.append(("title", b.text))
+            evidence.append(("title", text))
             break
     for lines in (texts, tail_texts):  # a signature line directly above a date line
         found = next(((text, after, d) for text, after in zip(lines, lines[1:])
@@ -137,7 +160,7 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
         for b in preamble:
             m = _COVER.search(b.text)
             if m:
-                title = m.group("a") or m.group("b")
+                title, cover = m.group("a") or m.group("b"), True
                 evidence.append(("title", m.group(0)))
                 break
     if title is None:
@@ -154,8 +177,8 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
     head = "\n".join(texts[:12])
     if _DRAFT.search(title or "") or _DRAFT.search(head):
         status = Status.DRAFT
-    elif _ISSUED.search(head) or _ISSUED.search("\n".join(tail_texts)):
+    elif _ISSUED.search(head) or _ISSUED.search("\n".join(tail_texts)) or any(_DOC_NUMBER.match(t) for t in texts[:12]):
         status = Status.ISSUED
     else:
         status = Status.UNKNOWN
-    return StatedMeta(title, issuer, date, status, tuple(evidence))
+    return StatedMeta(title, issuer, date, status, tuple(evidence), title_from_cover=cover)

@@ -263,3 +263,27 @@ def test_a_manifest_without_a_folder_matches_entries_by_file_name():
     assert manifest.for_file(CORPUS / "b.txt").doc_id == "b"
     assert manifest.for_file(CORPUS / "a.txt").doc_id == "a"
     assert manifest.for_file(CORPUS / "c.txt") is None
+
+
+def _meta_of(tmp_path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_document(path).meta
+
+
+def test_a_title_printed_over_several_lines_is_read_whole(tmp_path):
+    meta = _meta_of(tmp_path, "某市粮食局 某市财政局\n\n关于印发《某市粮食购销违法违规\n\n行为举报奖励实施细则（试行）》的通知\n\n"
+                              "各区县粮食局：\n\n现将有关细则印发给你们，请认真遵照执行。\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    assert meta.title == "某市粮食购销违法违规行为举报奖励实施细则（试行）"
+
+
+def test_a_forwarded_document_is_the_title_even_under_a_sites_record(tmp_path):
+    meta = _meta_of(tmp_path, "\t标　　题：\t某办公厅转发某局关于加强减灾工作意见的通知\n\n\t发文机关：\t某市人民政府办公厅\n\n"
+                              "各区人民政府：\n\n某局《关于加强减灾工作的意见》已经市政府同意，现转发给你们，请认真贯彻执行。\n\n"
+                              "一、总体要求\n\n（一）加强组织。内容。\n")
+    assert (meta.title, meta.issuer, meta.status) == ("关于加强减灾工作的意见", "某市人民政府办公厅", Status.ISSUED)
+
+
+def test_a_document_number_says_the_document_was_issued(tmp_path):
+    meta = _meta_of(tmp_path, "关于调整工作时间的通知\n\n劳社部发[2008]3号\n\n各省劳动厅：\n\n一、计算\n\n内容如下。\n")
+    assert meta.status is Status.ISSUED
