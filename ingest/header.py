@@ -93,6 +93,8 @@ class HistoryLine:
 
 def history_line(text: str) -> HistoryLine | None:
     """Read an adoption or amendment line; None for any other line ("2021年1月1日 施行" included)."""
+    # a rule prints its record in brackets under the title: "（2022年1月1日海关总署令第256号公布 自2022年4月1日起施行）"
+    text = text.strip().removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")")
     h = _HISTORY.match(unicodedata.normalize("NFKC", text).strip())
     if not h:
         return None

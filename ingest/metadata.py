@@ -30,8 +30,10 @@ _DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
 # a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们"
 # a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们",
 # "国家地震局《关于…的报告》已经国务院同意，现转发给你们", "制定《…实施细则（试行）》，现印发给你们"
+# and an order (令): "《中华人民共和国某某管理办法》已于2022年1月1日经署务会议审议通过，现予公布，自…起施行。"
 _COVER = re.compile(r"(?:现将|现把)《(?P<a>[^》]{4,80})》(?:予以)?(?:印发|转发|发布)给你们|"
-                    r"《(?P<b>[^》]{4,80})》(?:已经.{0,30}同意)?[，,]\s*现(?:予以|予)?(?:印发|转发|发布)")
+                    r"《(?P<b>[^》]{4,80})》(?:已经.{0,30}同意)?[，,]\s*现(?:予以|予)?(?:印发|转发|发布)|"
+                    r"^《(?P<c>[^》]{4,80})》已.{0,60}?(?:通过|同意)，现予(?:以)?(?:公布|发布)")
 _ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知|现转发给你们|现予转发|特此函复|特此函告")
 _TITLE_LINE_MAX = 40
 # a document number, given to a document when it is issued: "国办发〔2018〕123号", "劳社部发[2008]3号"
@@ -160,7 +162,7 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
         for b in preamble:
             m = _COVER.search(b.text)
             if m:
-                title, cover = m.group("a") or m.group("b"), True
+                title, cover = m.group("a") or m.group("b") or m.group("c"), True
                 evidence.append(("title", m.group(0)))
                 break
     if title is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.header import history_line, read_header
+from ingest.metadata import extract
+from ingest.model import Block
 from ingest.model import Status
 from ingest.pipeline import parse_document
 
@@ -122,3 +124,18 @@ def test_metadata_lines_of_a_government_page_are_metadata(tmp_path):
     assert "索引号" not in header.body and "国务院" not in header.body
     assert "第三条 发文机关：不是元数据的一行也不会被删去。" in header.body  # the body is never looked at
     assert read_header("各有关单位：\n\n现将有关事项通知如下。\n").spans == ()
+
+
+def test_an_orders_record_in_brackets_under_the_title(tmp_path):
+    path = tmp_path / "示例办法.txt"
+    path.write_text("中华人民共和国海关示例管理办法\n\n（2022年1月1日海关总署令第256号公布　自2022年4月1日起施行）\n\n"
+                    "第一章　总　　则\n\n第一条　为了规范管理，制定本办法。\n\n第二条　甲。\n\n第三条　乙。\n", encoding="utf-8")
+    doc = parse_document(path)
+    assert (doc.meta.title, doc.meta.issuer, doc.meta.date) == ("中华人民共和国海关示例管理办法", "海关总署", "2022-01-01")
+    assert [s.heading for s in doc.sections] == ["第一章 总则"]
+
+
+def test_an_order_that_publishes_a_rule_names_it():
+    blocks = [Block(t, 0, len(t)) for t in ("海关总署令", "第43号",
+              "《中华人民共和国示例物品表》已于1993年2月26日经署务会议审议通过，现予发布，自1993年3月1日起施行。")]
+    assert extract(blocks).title == "中华人民共和国示例物品表"
