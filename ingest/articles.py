@@ -46,8 +46,19 @@ def statute_title(title: str | None) -> bool:
 
 def is_statute(blocks: list[Block], title: str | None) -> bool:
     """Is the document numbered by 条? Three articles or more make it so whatever its title (a 措施 may be
-    drafted in articles too); one or two do when the title names a statute or rule."""
-    articles = sum(1 for b in blocks if not b.table_row and (lb := match_label(b.text)) and lb.style == ARTICLE)
+    drafted in articles too); one or two do when the title names a statute or rule. A policy that quotes
+    articles after its own numbered measures ("（三）…。" before any 第X条) is numbered by those measures."""
+    articles = measures_before = 0
+    for b in blocks:
+        label = None if b.table_row else match_label(b.text)
+        if label is None:
+            continue
+        if label.style == ARTICLE:
+            articles += 1
+        elif articles == 0 and label.rank is None and not _heading_like(b):
+            measures_before += 1
+    if measures_before > articles:
+        return False
     return articles >= 3 or (articles >= 1 and statute_title(title))
 
 

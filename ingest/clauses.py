@@ -208,6 +208,15 @@ def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], li
             else:
                 preamble.append(block)
             continue
+        closes = any(n.label.style == label.style for n in stack) or (
+            bool(stack) and label.rank is not None and stack[-1].label.rank is not None
+            and stack[-1].label.rank >= label.rank)
+        if stack and stack[-1].after and (not closes or label.style == stack[-1].children[-1].label.style):
+            # another item (or a part of one) follows: the paragraph did not close the list, it was the last item's
+            last = stack[-1].children[-1]
+            last.blocks += stack[-1].after
+            stack[-1].after.clear()
+            stack.append(last)
         node = _Node(label, [block])
         same = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].label.style == label.style), None)
         if same is not None:

@@ -227,3 +227,11 @@ def test_a_heading_that_lost_its_enumeration_comma_is_the_next_unit():
         ("一、", "一、计算\n年工作日：250天"), ("二、", "二、折算\n日工资：月工资收入÷21.75天"), ("三", "三\n原通知同时废止。")]
     _, s = parse_text("t", "## 一、计算\n\n年工作日：250天\n\n## 五\n\n其他。\n")
     assert s.clauses[-1].text.endswith("五\n其他。")  # no numbering to continue: text of the open unit
+
+
+def test_a_policy_that_quotes_articles_after_its_measures_stays_a_policy():
+    text = ("一、总体要求\n\n（一）加强组织。内容。\n\n（二）加大投入。内容。\n\n（三）优化服务。内容。\n\n（四）强化督导。内容。\n\n"
+            "附：有关条文\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    assert not is_statute(split_blocks(text), None)
+    _, s = parse_text("t", text)
+    assert [c.label for c in s.clauses if c.kind is ClauseKind.NUMBERED] == ["（一）", "（二）", "（三）", "（四）"]

@@ -91,11 +91,16 @@ def documents(draw) -> Generated:
         printed.append(label)
         gap = draw(st.sampled_from(["", " ", "\u3000"]))
         line = label + gap + draw(words)  # a heading line: "（三）加快推进"
-        if draw(st.booleans()):
+        shape = draw(st.sampled_from(["heading", "text", "lead-in"]))
+        if shape == "text":
             line += "。" + draw(paragraphs())  # or heading and text on one line
+        elif shape == "lead-in":
+            line += "，" + draw(words) + "以下方面："  # a lead-in announcing the parts that follow
         indent = draw(st.sampled_from(["", "\u3000\u3000", "  ", "## "]))
         lines.append(indent + line)
         lines += draw(st.lists(paragraphs(), max_size=2))
+        if draw(st.integers(0, 4)) == 0:
+            lines.append("按照上述" + draw(words) + "。")  # a paragraph that sums up what came before
     separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n", "\n \n"]),
                                min_size=len(lines), max_size=len(lines)))
     text = "".join(line + sep for line, sep in zip(lines, separators))
@@ -144,9 +149,11 @@ def test_every_character_lands_in_exactly_one_clause_or_heading(doc):
 @given(documents())
 def test_numbered_units_come_out_in_document_order(doc):
     parsed = _parse(doc.text)
-    units = sorted([(c.start, c.label) for c in parsed.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW] +
-                   [(s.start, s.label) for s in parsed.sections])
-    assert [label for _, label in units] == doc.labels  # every label once, nothing from prose or references
+    # a unit whose lead-in announces short parts is one clause, its parts its items
+    units = sorted([(c.start, k, label) for c in parsed.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW
+                    for k, label in enumerate([c.label] + [i.label for i in c.items])] +
+                   [(s.start, 0, s.label) for s in parsed.sections])
+    assert [label for _, _, label in units] == doc.labels  # every label once, nothing from prose or references
     rows = [c for c in parsed.clauses if c.kind is ClauseKind.ANNEX_ROW]
     assert [c.number for c in rows] == [str(n) for n in range(1, doc.annex_rows + 1)]
     assert [c.position for c in parsed.clauses] == list(range(len(parsed.clauses)))
