@@ -204,6 +204,9 @@ def test_clause(name, index):
     if "responsible" in check:
         assert sorted(map(norm, c.responsible)) == sorted(map(norm, check["responsible"])), \
             f"{where}: responsible {list(c.responsible)}, expected {check['responsible']}"
+    for unit in check.get("responsible_includes", []):
+        assert norm(unit) in map(norm, c.responsible), \
+            f"{where}: responsible {list(c.responsible)} lacks {unit!r}"
     if "lead" in check:
         assert sorted(map(norm, c.lead)) == sorted(map(norm, check["lead"])), \
             f"{where}: lead {list(c.lead)}, expected {check['lead']}"
