@@ -30,7 +30,7 @@ _TRAILING_NOISE = "。.；; \t\u3000"
 
 # "行" only as a bank ("人民银行广州分行", "中心支行"): "（试行）", "（暂行）" are not units
 _AGENCY = re.compile(
-    r"(局|委|厅|办|署|会|银行|分行|支行|总行|府|关|区|部|院|所|处|站|队|庭|组|中心|公司|集团|"
+    r"(局|委|厅|办|署|会|银行|分行|支行|总行|府|关|区|部|院|所|处|站|队|庭|组|室|党校|学校|中心|公司|集团|"
     r"管委会|办公室|委员会|部门|单位|机构|政府|海关)$"
 )
 # abbreviations ("简称“留交会”"), time windows ("3～12月", "年底前"), scopes ("含县级市") and explanations
@@ -93,6 +93,11 @@ def is_agency(name: str) -> bool:
             and not _GENERIC_AREA.match(name))
 
 
+_PLACE_MAX = 3
+# "市监察局等部门", "市商务局等有关单位": the unit named, then a class of others
+_AND_OTHERS = re.compile(r"等(有关|相关)?(部门|单位|机构)$")
+
+
 def _distribute(items: list[str]) -> list[str]:
     """Share a common suffix among bare place names: ["广东", "深圳海事局"] -> ["广东海事局", "深圳海事局"]."""
     out: list[str] = []
@@ -106,7 +111,9 @@ def _distribute(items: list[str]) -> list[str]:
                 else:
                     place_len = len(pending[-1])
                     suffix = item[place_len:]
-                if suffix and is_agency(suffix) or suffix.startswith(("市", "省", "区", "县")):
+                # only bare place names share a suffix ("广东", "黑龙江"); "市委党校" is a unit of its own
+                bare = all(len(p) <= _PLACE_MAX for p in pending)
+                if bare and (suffix and is_agency(suffix) or suffix.startswith(("市", "省", "区", "县"))):
                     out.extend(p + suffix for p in pending)
                 else:
                     out.extend(pending)
@@ -148,7 +155,7 @@ def parse_units(content: str, *, strict: bool = True) -> Units | None:
                 break
             role_seen = True
             stripped = new
-        items = [i.strip().removesuffix("等").strip() for i in stripped.split("、")]
+        items = [_AND_OTHERS.sub("", i.strip()).removesuffix("等").strip() for i in stripped.split("、")]
         marked = {i.replace(_LEAD_MARK, "") for i in items if _LEAD_MARK in i}
         items = _distribute([i.replace(_LEAD_MARK, "") for i in items if i.replace(_LEAD_MARK, "")])
         for item in items:

@@ -220,3 +220,14 @@ def test_draft_non_agency_parentheticals_left_alone(seeds):
     assert all("三同" not in r for r in task5.responsible)
     preamble = doc.clauses[1]
     assert "（国办发﹝2021﹞59号）" in preamble.text and preamble.responsible == ()
+
+
+@pytest.mark.parametrize(("content", "responsible"), [
+    # a unit that is no bare place name lends no prefix to the next one
+    ("牵头单位：市委组织部，配合单位：市委党校、市人力资源和社会保障局", ("市委组织部", "市委党校", "市人力资源和社会保障局")),
+    ("牵头单位：市委办公厅，配合单位：市委政研室", ("市委办公厅", "市委政研室")),
+    # "等部门" names a class of others, not a unit
+    ("牵头单位：市政府办公厅，配合单位：市财政局、市监察局等部门", ("市政府办公厅", "市财政局", "市监察局")),
+])
+def test_units_of_a_lead_and_support_list(content, responsible):
+    assert parse_units(content).responsible == responsible
