@@ -34,8 +34,9 @@ _DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
 _COVER = re.compile(r"(?:现将|现把)《(?P<a>[^》]{4,80})》(?:予以)?(?:印发|转发|发布)给你们|"
                     r"《(?P<b>[^》]{4,80})》(?:已经.{0,30}同意)?[，,]\s*现(?:予以|予)?(?:印发|转发|发布)|"
                     r"^《(?P<c>[^》]{4,80})》已.{0,60}?(?:通过|同意)，现予(?:以)?(?:公布|发布)")
-_ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知|现转发给你们|现予转发|特此函复|特此函告")
+_ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知|现转发给你们|现予转发|特此函复|特此函告|现予以?公布|现予以?发布")
 _TITLE_LINE_MAX = 40
+_ORDER = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)令\s*(?:[〔\[]\d{4}[〕\]])?\s*(?:第\s*[0-9一二三四五六七八九十百零〇]+\s*号)?$")
 # a document number, given to a document when it is issued: "国办发〔2018〕123号", "劳社部发[2008]3号"
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号$")
 
@@ -151,6 +152,14 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
             issuer, date_line, date = found
             evidence.append(("issuer", f"{issuer} {date_line}"))
             break
+    if issuer is None:
+        # an order is headed by the organ that issues it: "中华人民共和国国务院令", "海关总署令 第256号"
+        for text in texts[:6]:
+            m = _ORDER.match(text)
+            if m and is_agency(m.group("issuer")):
+                issuer = m.group("issuer")
+                evidence.append(("issuer", text))
+                break
     if date is None:
         for text in texts + tail_texts:
             if (d := parse_date(text)):

@@ -287,3 +287,11 @@ def test_a_forwarded_document_is_the_title_even_under_a_sites_record(tmp_path):
 def test_a_document_number_says_the_document_was_issued(tmp_path):
     meta = _meta_of(tmp_path, "关于调整工作时间的通知\n\n劳社部发[2008]3号\n\n各省劳动厅：\n\n一、计算\n\n内容如下。\n")
     assert meta.status is Status.ISSUED
+
+
+def test_an_order_is_issued_by_the_organ_that_heads_it(tmp_path):
+    meta = _meta_of(tmp_path, "中华人民共和国国务院令\n\n第792号\n\n《中华人民共和国示例管理条例》已经2024年9月18日国务院第41次常务会议"
+                              "通过，现予公布，自2024年12月1日起施行。\n\n总理　某某\n\n2024年9月30日\n\n中华人民共和国示例管理条例\n\n"
+                              "第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    assert (meta.title, meta.issuer, meta.date, meta.status) == (
+        "中华人民共和国示例管理条例", "中华人民共和国国务院", "2024-09-30", Status.ISSUED)
