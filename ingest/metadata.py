@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .header import Header, history_line, take_history
 from .model import Block, Status
@@ -36,6 +36,8 @@ _COVER = re.compile(r"(?:现将|现把)《(?P<a>[^》]{4,80})》(?:予以)?(?:�
                     r"^《(?P<c>[^》]{4,80})》已.{0,60}?(?:通过|同意)，现予(?:以)?(?:公布|发布)")
 _ISSUED = re.compile(r"现予以?印发|现印发给你们|现将.{0,40}印发给你们|予以印发|特此通知|现转发给你们|现予转发|特此函复|特此函告|现予以?公布|现予以?发布")
 _TITLE_LINE_MAX = 40
+_IN_FORCE = re.compile(r"本(法|条例|办法|规定|细则|解释|决定|规则|意见|方案|措施|通知|实施细则)自\s*\d{4}\s*年\s*\d{1,2}\s*月"
+                       r"\s*\d{1,2}\s*日起?(施行|实施|生效)")
 _ORDER = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)令\s*(?:[〔\[]\d{4}[〕\]])?\s*(?:第\s*[0-9一二三四五六七八九十百零〇]+\s*号)?$")
 # a document number, given to a document when it is issued: "国办发〔2018〕123号", "劳社部发[2008]3号"
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号$")
@@ -78,7 +80,8 @@ class StatedMeta:
     title_from_cover: bool = False  # the title is the one a notice sends out ("关于印发《X》的通知", "现将《X》印发…")
 
 
-def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), header: Header | None = None) -> StatedMeta:
+def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), header: Header | None = None,
+            *, body: tuple[str, ...] | list[str] = ()) -> StatedMeta:
     """Metadata from the blocks before the first numbered unit, and the signature and date in either
     those or the `tail` after the last clause (where most documents sign: "深圳市商务局\n2024年2月20日").
 
@@ -87,6 +90,9 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
     stated = _extract_text(preamble, tail)
     if header is None or not (header.title or header.issuer or header.date or header.adopted):
         header = _history_header(preamble) or header
+    if stated.status is Status.UNKNOWN and any(_IN_FORCE.search(text) for text in body[-5:]):
+        # "本条例自2020年1月1日起施行。": a text that fixes the day it takes effect was enacted
+        stated = replace(stated, status=Status.ISSUED)
     if header is None:
         return stated
     evidence = list(header.evidence) + [e for e in stated.evidence if getattr(header, e[0]) is None]

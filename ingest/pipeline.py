@@ -20,7 +20,7 @@ from .errors import ParseError, ReadError
 from .header import read_header
 from .manifest import Manifest, ManifestEntry
 from .metadata import extract
-from .model import DocumentMeta, ParsedDocument, Status
+from .model import ClauseKind, DocumentMeta, ParsedDocument, Status
 from .readers import SUPPORTED_SUFFIXES, read_source
 
 # Folders and files inside a corpus folder that are not documents.
@@ -119,7 +119,8 @@ def parse_document(path: Path, manifest: Manifest | None = None, *, display_path
         raise ReadError(f"{name}: the file has no text (only blanks or markup)")
     structure = parse_structure(doc_id, blocks, title=(entry.values.get("title") if entry else None) or header.title)
     warnings = list(structure.warnings)
-    stated = extract(list(structure.preamble), structure.tail, header)
+    stated = extract(list(structure.preamble), structure.tail, header,
+                     body=[c.text for c in structure.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW])
     meta = merge_meta(doc_id, stated, entry, warnings)
     return ParsedDocument(
         meta=meta,

@@ -295,3 +295,10 @@ def test_an_order_is_issued_by_the_organ_that_heads_it(tmp_path):
                               "第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
     assert (meta.title, meta.issuer, meta.date, meta.status) == (
         "中华人民共和国示例管理条例", "中华人民共和国国务院", "2024-09-30", Status.ISSUED)
+
+
+def test_a_text_that_fixes_the_day_it_takes_effect_was_issued(tmp_path):
+    law = "示例条例\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 本条例自2020年1月1日起施行。\n"
+    assert _meta_of(tmp_path, law).status is Status.ISSUED
+    assert _meta_of(tmp_path, law.replace("2020年1月1日", "公布之日"), "b.txt").status is Status.UNKNOWN
+    assert _meta_of(tmp_path, law.replace("示例条例", "示例条例（征求意见稿）"), "c.txt").status is Status.DRAFT
