@@ -15,7 +15,7 @@ Three forms occur in converted documents:
     时效性: 有效
     <!-- INFO END -->
 
-None of it reaches a clause. `read_header` blanks these ranges out of the text (same length, line
+Page numbers left between lines by a PDF ("- 3 -", "第 3 页 共 10 页") are blanked too. None of it reaches a clause. `read_header` blanks these ranges out of the text (same length, line
 breaks kept, so offsets still point into the source) and reads what they state: title, issuer,
 date, validity ("有效", "已废止"), each to be used with provenance "text". Nothing is guessed:
 a header that names no date gives none.
@@ -186,6 +186,7 @@ def read_header(text: str) -> Header:
                 adopted = True
                 history.append((h, cleaned))
     _metadata_lines(text, spans, take)
+    _page_furniture(text, spans)
     for m in _COMMENT.finditer(text):
         if not any(s <= m.start() < e for s, e in spans):
             spans.append((m.start(), m.end()))
@@ -235,6 +236,18 @@ def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> None:
                 if key in _NUMBER_KEYS and value.strip():
                     take("number", value, f"{key}：{value}")  # a document number is given when it is issued
         pos += len(raw)
+
+
+# a page number a PDF or a scan leaves between the lines of a paragraph: "- 3 -", "—12—", "第 3 页 共 10 页", "3/10"
+_PAGE_NUMBER = re.compile(r"^[ \u3000]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
+                          r"\d{1,3}\s*/\s*\d{1,3})[ \u3000]*$")
+
+
+def _page_furniture(text: str, spans: list[tuple[int, int]]) -> None:
+    """Blank page-number lines, so the sentence a page break cut is joined again (see `blocks`)."""
+    for m in re.finditer(r"^.*$", text, re.M):
+        if _PAGE_NUMBER.match(m.group(0)) and not any(s <= m.start() < e for s, e in spans):
+            spans.append((m.start(), m.end()))
 
 
 def take_history(history: list[tuple[HistoryLine, str]], take) -> None:

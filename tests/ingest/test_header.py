@@ -8,7 +8,7 @@ from ingest.header import history_line, read_header
 from ingest.metadata import extract
 from ingest.model import Block
 from ingest.model import Status
-from ingest.pipeline import parse_document
+from ingest.pipeline import parse_document, parse_text
 
 LAWREFBOOK = """# 中华人民共和国示例法
 
@@ -139,3 +139,11 @@ def test_an_order_that_publishes_a_rule_names_it():
     blocks = [Block(t, 0, len(t)) for t in ("海关总署令", "第43号",
               "《中华人民共和国示例物品表》已于1993年2月26日经署务会议审议通过，现予发布，自1993年3月1日起施行。")]
     assert extract(blocks).title == "中华人民共和国示例物品表"
+
+
+def test_page_numbers_are_blanked_and_the_cut_sentence_joined():
+    text = "第一条 为了规范进口药品的备案、报关和口岸检验工作，保证进口药品的质量，根据有关法律\n\n- 3 -\n\n法规的规定，制定本办法。\n\n第 4 页 共 10 页\n\n第二条 乙。\n\n第三条 丙。\n"
+    _, s = parse_text("t", text)
+    assert s.clauses[0].text == "第一条 为了规范进口药品的备案、报关和口岸检验工作，保证进口药品的质量，根据有关法律法规的规定，制定本办法。"
+    assert [c.label for c in s.clauses] == ["第一条", "第二条", "第三条"]
+    assert read_header("附件3\n\n12\n\n2024/5\n").spans == ()  # a bare number or a date is no page number
