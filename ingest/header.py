@@ -95,6 +95,7 @@ def history_line(text: str) -> HistoryLine | None:
     """Read an adoption or amendment line; None for any other line ("2021年1月1日 施行" included)."""
     # a rule prints its record in brackets under the title: "（2022年1月1日海关总署令第256号公布 自2022年4月1日起施行）"
     text = text.strip().removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")")
+    text = text.removeprefix("根据").strip()  # "根据2009年8月27日…《关于修改部分法律的决定》第二次修正"
     h = _HISTORY.match(unicodedata.normalize("NFKC", text).strip())
     if not h:
         return None
@@ -185,7 +186,8 @@ def read_header(text: str) -> Header:
             if h:
                 adopted = True
                 history.append((h, cleaned))
-    _metadata_lines(text, spans, take)
+    history += _metadata_lines(text, spans, take)
+    adopted = adopted or bool(history)
     _page_furniture(text, spans)
     for m in _COMMENT.finditer(text):
         if not any(s <= m.start() < e for s, e in spans):
@@ -219,16 +221,22 @@ def _metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> None:
-    """Metadata lines above the body ("发文机关：国务院", "成文日期：2024年09月30日", "时效性：有效"): blanked and taken.
-    Only lines before the first numbered unit are looked at; a line of the body is never one."""
+def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> list[tuple[HistoryLine, str]]:
+    """Metadata lines above the body ("发文机关：国务院", "成文日期：2024年09月30日", "时效性：有效") and the
+    statute's record of adoption ("2024年6月28日 第十四届全国人民代表大会常务委员会第十次会议修订）"): blanked
+    and taken; the adoption lines are returned. Only lines before the first numbered unit are looked at."""
+    history: list[tuple[HistoryLine, str]] = []
     pos = spans[-1][1] if spans else 0
     for raw in text[pos:].splitlines(keepends=True):
         line = raw.rstrip("\r\n")
         cleaned = clean_line(line)[0]
         if cleaned and match_label(cleaned):
             break
-        pairs = _metadata_pairs(line.strip()) if cleaned else None
+        h = history_line(cleaned) if cleaned and not any(ch in cleaned for ch in "，。；,;") else None
+        if h:  # a record line, never a sentence of the text ("2023年5月10日，市政府常务会议审议通过了…。")
+            spans.append((pos, pos + len(line)))
+            history.append((h, cleaned))
+        pairs = _metadata_pairs(line.strip()) if cleaned and not h else None
         if pairs:
             spans.append((pos, pos + len(line)))
             for key, value in pairs:
@@ -236,6 +244,7 @@ def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> None:
                 if key in _NUMBER_KEYS and value.strip():
                     take("number", value, f"{key}：{value}")  # a document number is given when it is issued
         pos += len(raw)
+    return history
 
 
 # a page number a PDF or a scan leaves between the lines of a paragraph: "- 3 -", "—12—", "第 3 页 共 10 页", "3/10"

@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 
-from .header import Header, history_line, take_history
+from .header import Header
 from .model import Block, Status
 from .numbering import cn_to_int
 from .responsible import is_agency
@@ -88,8 +88,6 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
     What a metadata `header` (front matter, a LawRefBook header) states comes first: it is the
     document's own record of its title, issuer, date and validity."""
     stated = _extract_text(preamble, tail)
-    if header is None or not (header.title or header.issuer or header.date or header.adopted):
-        header = _history_header(preamble) or header
     if stated.status is Status.UNKNOWN and any(_IN_FORCE.search(text) for text in body[-5:]):
         # "本条例自2020年1月1日起施行。": a text that fixes the day it takes effect was enacted
         stated = replace(stated, status=Status.ISSUED)
@@ -103,24 +101,6 @@ def extract(preamble: list[Block], tail: list[Block] | tuple[Block, ...] = (), h
     title = stated.title if stated.title_from_cover else header.title or stated.title
     return StatedMeta(title, header.issuer or stated.issuer, header.date or stated.date,
                       status, tuple(evidence), header.validity, stated.title_from_cover)
-
-
-def _history_header(preamble: list[Block]) -> Header | None:
-    """A statute served without a metadata header (a .docx, a .pdf) still prints its adoption lines above the
-    first article: "2023年9月1日 第十四届全国人民代表大会常务委员会第五次会议通过"."""
-    history = [(h, b.text) for b in preamble[:12] if (h := history_line(b.text))]
-    if not history:
-        return None
-    found: dict[str, str] = {}
-    evidence: list[tuple[str, str]] = []
-
-    def take(name: str, value: str, shown: str) -> None:
-        if value and name not in found:
-            found[name] = value
-            evidence.append((name, shown))
-
-    take_history(history, take)
-    return Header("", (), None, found.get("issuer"), found.get("date"), None, True, tuple(evidence))
 
 
 def _title_runs(texts: list[str]) -> list[str]:

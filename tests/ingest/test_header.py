@@ -147,3 +147,17 @@ def test_page_numbers_are_blanked_and_the_cut_sentence_joined():
     assert s.clauses[0].text == "第一条 为了规范进口药品的备案、报关和口岸检验工作，保证进口药品的质量，根据有关法律法规的规定，制定本办法。"
     assert [c.label for c in s.clauses] == ["第一条", "第二条", "第三条"]
     assert read_header("附件3\n\n12\n\n2024/5\n").spans == ()  # a bare number or a date is no page number
+
+
+def test_a_statutes_record_of_adoption_is_metadata_not_text():
+    text = ("# 中华人民共和国示例法\n\n（1986年12月2日 第六届全国人民代表大会常务委员会第十八次会议通过\n\n"
+            "根据2009年8月27日 第十一届全国人民代表大会常务委员会第十次会议《关于修改部分法律的决定》第二次修正\n\n"
+            "2024年6月28日 第十四届全国人民代表大会常务委员会第十次会议修订）\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    header = read_header(text)
+    assert "会议" not in header.body and "第一条 甲。" in header.body
+    assert (header.issuer, header.date, header.adopted) == ("全国人民代表大会常务委员会", "2024-06-28", True)
+
+
+def test_a_sentence_that_mentions_an_adoption_stays_text():
+    text = "2023年5月10日，市政府常务会议审议通过了本方案，现印发给你们。\n\n一、总体要求\n"
+    assert read_header(text).spans == ()
