@@ -12,8 +12,15 @@ unnumbered clauses, so no text is lost. An annex (附件) is read separately: it
 rows become clauses of their own and lend their responsible units to the body clause
 each row quotes (see `annex`).
 
+A unit whose lead-in ends in "：" and announces short parts ("（二）重点支持以下方面：" "1.…；" "2.…。")
+is one measure: one clause, its parts its `items`.
+
+Documents numbered by 条 (laws, regulations, rules, interpretations, and policies drafted in
+articles) follow the legislative convention instead: the article is the clause, whole (see `articles`).
+
     Seed 000: 一、…七、 are sections; (一)…(二十四) are the 24 measure clauses.
     Seed 004: 一、…二十、 have no children, so the 20 articles are the clauses.
+    刑法: 第一编/第一章/第一节 are sections; 第一条 … 第二百八十七条之二 … are the 505 article clauses.
 """
 
 from __future__ import annotations
@@ -197,12 +204,13 @@ def _build_tree(body: list[Block], warnings: list[str]) -> tuple[list[Block], li
         if label is None:
             if stack and _is_tail_start(body, i):
                 tail.append(block)
-            elif stack and (stack[-1].after or _closes_list(stack, block)):
-                # 《党政机关公文格式》 lists, as statutes' items: a lead-in ending in "：" announces them, and
-                # a paragraph after them that sums them up is the enclosing unit's, not the last item's
-                (stack[-1].after if stack[-1].after else stack[-2].after).append(block)
-                if not stack[-1].after:
-                    stack.pop()
+            elif stack and stack[-1].after:
+                stack[-1].after.append(block)
+            elif stack and _closes_list(stack, block):
+                # as with a statute's items: a lead-in ending in "：" announces a list, and a paragraph after
+                # it that sums it up is the enclosing unit's, not the last item's
+                stack.pop()
+                stack[-1].after.append(block)
             elif stack:
                 stack[-1].blocks.append(block)
             else:
@@ -339,7 +347,6 @@ class _Emitter:
                     self.clause(key=key + ".after", kind=ClauseKind.UNNUMBERED, blocks=node.after, path=path)
             else:
                 self.clause(key=key, kind=ClauseKind.NUMBERED, blocks=node.blocks, path=path, label=node.label)
-
 
     def statute(self, tree: statute.StatuteTree) -> None:
         """Articles as clauses (key: the article number, "287-2" for 第二百八十七条之二), groupings as sections."""
