@@ -67,6 +67,7 @@ _ADOPTED_BY = (
     re.compile(rf"(?P<body>[\u4e00-\u9fff、]{{2,40}}?)(?:第[0-9{_CN}]+号)?令(?:第[0-9{_CN}]+号)?(?:公布|发布)"),
     re.compile(r"(?P<body>[\u4e00-\u9fff]{2,20}?)审判委员会第[0-9]+次会议"),
 )
+_DATED = re.compile(r"^[（(]?(根据)?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ISO = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
 
 
@@ -167,7 +168,8 @@ def read_header(text: str) -> Header:
     info = _INFO_END.search(text)
     adopted = False
     titles: list[str] = []
-    history: list[tuple[str, str]] = []
+    history: list[tuple[HistoryLine, str]] = []
+    pending: str | None = None  # a dated record line still waiting for its verb on the next line
     if info:
         start = spans[-1][1] if spans else 0
         spans.append((start, info.end()))
@@ -182,11 +184,14 @@ def read_header(text: str) -> Header:
             if m and _field_name(m.group("key")):
                 take(_field_name(m.group("key")), m.group("value"), cleaned)
                 continue
+            if pending and not _DATED.match(cleaned):
+                cleaned, pending = pending + cleaned, None  # a record line broken in two
             h = history_line(cleaned)
             if h:
                 adopted = True
                 history.append((h, cleaned))
-    history += _metadata_lines(text, spans, take)
+            pending = cleaned if _DATED.match(cleaned) and not h else None
+    history += _metadata_lines(text, spans, take, pending)
     adopted = adopted or bool(history)
     _page_furniture(text, spans)
     for m in _COMMENT.finditer(text):
@@ -221,7 +226,8 @@ def _metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> list[tuple[HistoryLine, str]]:
+def _metadata_lines(text: str, spans: list[tuple[int, int]], take,
+                    pending: str | None = None) -> list[tuple[HistoryLine, str]]:
     """Metadata lines above the body ("发文机关：国务院", "成文日期：2024年09月30日", "时效性：有效") and the
     statute's record of adoption ("2024年6月28日 第十四届全国人民代表大会常务委员会第十次会议修订）"): blanked
     and taken; the adoption lines are returned. Only lines before the first numbered unit are looked at."""
@@ -232,10 +238,15 @@ def _metadata_lines(text: str, spans: list[tuple[int, int]], take) -> list[tuple
         cleaned = clean_line(line)[0]
         if cleaned and match_label(cleaned):
             break
-        h = history_line(cleaned) if cleaned and not any(ch in cleaned for ch in "，。；,;") else None
+        record = cleaned and not any(ch in cleaned for ch in "，。；,;")
+        h = history_line(cleaned) if record else None
+        if record and not h and pending and not _DATED.match(cleaned):
+            h = history_line(pending + cleaned)  # "2019年3月15日 第十三届全国人民代表大会第二次" + "会议通过）"
         if h:  # a record line, never a sentence of the text ("2023年5月10日，市政府常务会议审议通过了…。")
             spans.append((pos, pos + len(line)))
             history.append((h, cleaned))
+        if cleaned:
+            pending = cleaned if record and not h and _DATED.match(cleaned) else None
         pairs = _metadata_pairs(line.strip()) if cleaned and not h else None
         if pairs:
             spans.append((pos, pos + len(line)))

@@ -161,3 +161,13 @@ def test_a_statutes_record_of_adoption_is_metadata_not_text():
 def test_a_sentence_that_mentions_an_adoption_stays_text():
     text = "2023年5月10日，市政府常务会议审议通过了本方案，现印发给你们。\n\n一、总体要求\n"
     assert read_header(text).spans == ()
+
+
+def test_a_record_line_broken_in_two_is_read_whole():
+    text = ("# 示例法\n\n2004年8月28日 第十届全国人民代表大会常务委员会第十一次会议第二次修正\n\n"
+            "2019年8月26日 第十三届全国人民代表大会常务委员会第十二次会议《关于修改〈示例法〉\n\n〈另一法〉的决定》第三次修正\n\n"
+            "<!-- INFO END -->\n\n第一条 甲。\n")
+    assert read_header(text).date == "2019-08-26"
+    split_at_marker = "# 示例法\n\n2019年3月15日 第十三届全国人民代表大会第二次\n\n<!-- INFO END -->\n\n会议通过）\n\n第一条 甲。\n"
+    header = read_header(split_at_marker)
+    assert (header.date, header.issuer) == ("2019-03-15", "全国人民代表大会") and "会议通过" not in header.body
