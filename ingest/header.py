@@ -47,8 +47,8 @@ _KEYS = {
 # other keys of a metadata line or table (a government site's "索引号：… 发文字号：国令第792号"): blanked, not used
 _OTHER_KEYS = {"索引号", "主题分类", "发文字号", "文号", "施行日期", "实施日期", "生效日期", "失效日期", "效力级别", "效力位阶",
                "来源", "分类", "体裁分类", "组配分类", "公文种类", "主题词", "信息来源", "法规类别", "适用范围"}
+_NUMBER_KEYS = {"发文字号", "文号"}  # a document number: given when a document is issued
 # "索 引 号：", "标　　题：": keys are printed spaced out to align the record
-_NUMBER_KEYS = {"发文字号", "文号"}
 _CELL_PAIR = re.compile(r"^(?P<key>[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,5})\s*[：:]\s*(?P<value>.*)$")
 # what a validity field may say; anything else is not taken
 _VALIDITY = re.compile(r"^(有效|现行有效|已废止|废止|失效|已失效|已被修改|已修改|部分失效|尚未生效)$")
