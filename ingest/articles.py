@@ -10,6 +10,7 @@
   and are recorded as its `items`, so an answer can point at 第十八条第（三）项.
 - 编, 分编, 章, 节 group articles: they are headings that go into the articles' `path`.
 - An amendment inserts articles without renumbering: 第十七条之一 is an article of its own.
+- A table of contents (目录) may list the 编/章/节 first: that list is text, not the headings.
 
 Some documents group their articles under headings of another style ("## 一、关于一般规定" in a
 judicial interpretation); such a style, seen outside any article as a heading over articles, is a
@@ -32,6 +33,7 @@ ARTICLE = "di-条"
 STATUTE_TYPES = ("法", "条例", "办法", "规定", "解释", "细则", "规则", "决定", "章程", "准则", "批复")
 _TITLE_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _GROUP_MAX = 60
+_TOC = re.compile(r"^目[\s\u3000]*录$")
 # "第一章 总 则" / "第八章　附　　则": a short title printed with letters spaced out
 _SPACED = re.compile(r"^(\S+?)[\s\u3000]+((?:\S[\s\u3000]+)+\S)$")
 
@@ -98,6 +100,7 @@ class Text:
 
     blocks: tuple[Block, ...]
     parents: tuple[str, ...]
+    whole: bool = False  # one clause (a table of contents), not grouped paragraph by paragraph
 
 
 @dataclass
@@ -136,11 +139,28 @@ def build(body: list[Block], warnings: list[str], is_tail_start) -> StatuteTree:
                 tree.preamble.extend(text)
         text = []
 
+    toc: list[str] | None = None  # the headings listed under "目录", until the first of them comes again
+    toc_blocks: list[Block] = []
+
     for i, block in enumerate(body):
         if tree.tail:
             tree.tail.append(block)
             continue
         label = None if block.table_row else match_label(block.text)
+        if toc is None and previous is None and _TOC.match(block.text):
+            flush_text()
+            toc, toc_blocks = [], [block]
+            continue
+        if toc is not None:
+            # a table of contents lists the 编/章/节 before the text: its lines are text, not the headings
+            key = label.text if label else normalize_heading(block.text)  # "第一章 总则……1" lists "第一章"
+            if not (label and label.style == ARTICLE or key in toc):
+                if label or block.heading:
+                    toc.append(key)
+                toc_blocks.append(block)
+                continue
+            toc = None
+            tree.units.append(Text(tuple(toc_blocks), (), whole=True))
         if label and label.style == ARTICLE:
             flush_text()
             if previous and label.value != previous.value + 1 and not (label.suffix and label.value == previous.value):
@@ -168,6 +188,8 @@ def build(body: list[Block], warnings: list[str], is_tail_start) -> StatuteTree:
         else:
             text.append(block)
     flush_text()
+    if toc is not None:
+        tree.units.append(Text(tuple(toc_blocks), (), whole=True))  # a list that no heading followed
     return tree
 
 

@@ -362,7 +362,7 @@ class _Emitter:
                 self.sections.append(Section(self.doc_id, lb.text if lb else "", lb.number if lb else "",
                                              lb.style if lb else "", unit.heading, unit.path, b.start, b.end))
             else:
-                for group in group_unnumbered(list(unit.blocks)):
+                for group in [list(unit.blocks)] if unit.whole else group_unnumbered(list(unit.blocks)):
                     self._unnumbered += 1
                     self.clause(key=f"p{self._unnumbered}", kind=ClauseKind.UNNUMBERED, blocks=group,
                                 path=unit.parents)

@@ -235,3 +235,14 @@ def test_a_policy_that_quotes_articles_after_its_measures_stays_a_policy():
     assert not is_statute(split_blocks(text), None)
     _, s = parse_text("t", text)
     assert [c.label for c in s.clauses if c.kind is ClauseKind.NUMBERED] == ["（一）", "（二）", "（三）", "（四）"]
+
+
+def test_a_table_of_contents_is_text_and_the_chapters_are_the_headings():
+    text = ("中华人民共和国示例法\n\n目　　录\n\n第一章　总　　则\n\n第二章　管制政策\n\n第三章　附　　则\n\n"
+            "第一章　总　　则\n\n第一条　为了维护国家安全，制定本法。\n\n第二章　管制政策\n\n第二条　甲。\n\n"
+            "第三章　附　　则\n\n第三条　本法自公布之日起施行。\n")
+    s = _structure(text)
+    assert [sec.heading for sec in s.sections] == ["第一章 总则", "第二章 管制政策", "第三章 附则"]
+    toc = [c for c in s.clauses if "目" in c.text]
+    assert len(toc) == 1 and toc[0].kind is ClauseKind.UNNUMBERED and "第二章　管制政策" in toc[0].text
+    assert _article(s, "第二条").path[:-1] == ("第二章 管制政策",)
