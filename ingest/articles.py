@@ -154,7 +154,7 @@ def build(body: list[Block], warnings: list[str], is_tail_start) -> StatuteTree:
         if toc is not None:
             # a table of contents lists the 编/章/节 before the text: its lines are text, not the headings
             key = label.text if label else normalize_heading(block.text)  # "第一章 总则……1" lists "第一章"
-            if not (label and label.style == ARTICLE or key in toc):
+            if not (label and label.style == ARTICLE or toc and key == toc[0]):  # sections repeat: "第一节"
                 if label or block.heading:
                     toc.append(key)
                 toc_blocks.append(block)

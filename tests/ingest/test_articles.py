@@ -238,7 +238,8 @@ def test_a_policy_that_quotes_articles_after_its_measures_stays_a_policy():
 
 
 def test_a_table_of_contents_is_text_and_the_chapters_are_the_headings():
-    text = ("中华人民共和国示例法\n\n目　　录\n\n第一章　总　　则\n\n第二章　管制政策\n\n第三章　附　　则\n\n"
+    text = ("中华人民共和国示例法\n\n目　　录\n\n第一章　总　　则\n\n第二章　管制政策\n\n第一节　一般规定\n\n第三章　附　　则\n\n"
+            "第一节　一般规定\n\n"
             "第一章　总　　则\n\n第一条　为了维护国家安全，制定本法。\n\n第二章　管制政策\n\n第二条　甲。\n\n"
             "第三章　附　　则\n\n第三条　本法自公布之日起施行。\n")
     s = _structure(text)
