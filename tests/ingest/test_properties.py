@@ -205,6 +205,7 @@ def test_mixed_schemes_nest_in_the_order_first_used():
 class GeneratedStatute:
     text: str
     articles: list[tuple[str, str, list[str]]]  # (label, the article's lines joined, its item labels)
+    chapters: list[str]  # the chapter headings' labels, in order (not those of a table of contents)
 
 
 @st.composite
@@ -240,9 +241,12 @@ def statutes(draw) -> GeneratedStatute:
                   "<!-- INFO END -->"]
     articles: list[tuple[str, str, list[str]]] = []
     number = 0
-    for chapter in range(1, draw(st.integers(1, 3)) + 1):
-        if draw(st.booleans()):
-            title = draw(words)
+    chapters = draw(st.integers(1, 3))
+    titles = [draw(words) if draw(st.booleans()) else None for _ in range(chapters)]
+    if any(titles) and draw(st.booleans()):  # a table of contents listing the chapters
+        lines += ["目　　录"] + [f"第{int_to_cn(k)}章 {t}" for k, t in enumerate(titles, start=1) if t]
+    for chapter, title in enumerate(titles, start=1):
+        if title:
             spaced = " ".join(title) if draw(st.booleans()) and len(title) <= 3 else title
             lines.append(draw(st.sampled_from(["## ", ""])) + f"第{int_to_cn(chapter)}章 {spaced}")
         for _ in range(draw(st.integers(1 if titled or chapter > 1 else 3, 5))):
@@ -254,7 +258,8 @@ def statutes(draw) -> GeneratedStatute:
                 lines += article
                 articles.append((label, "".join(article), items))
     separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
-    return GeneratedStatute("".join(line + sep for line, sep in zip(lines, separators)), articles)
+    return GeneratedStatute("".join(line + sep for line, sep in zip(lines, separators)), articles,
+                            [f"第{int_to_cn(k)}章" for k, t in enumerate(titles, start=1) if t])
 
 
 def _parse_statute(text: str) -> ParsedDocument:
@@ -285,6 +290,7 @@ def test_every_article_is_one_whole_clause_and_every_body_character_is_in_one(do
             lines = found[0].text[item.start:item.end].split("\n")
             assert lines[0].startswith(item.label) and all(match_label(line) for line in lines)
     assert [c.label for c in parsed.clauses if c.label] == [label for label, _, _ in doc.articles]
+    assert [s.label for s in parsed.sections] == doc.chapters
     assert len({c.clause_id for c in parsed.clauses}) == len(parsed.clauses)
     owners = [0] * len(doc.text)
     for start, end in [(c.start, c.end) for c in parsed.clauses] + [(s.start, s.end) for s in parsed.sections] + \
