@@ -23,7 +23,7 @@ grouping heading wherever it appears again as a heading.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .model import Block, Item
 from .numbering import Label, match_label
@@ -218,7 +218,8 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
 
     Numbering styles nest in the order the article first uses them: "（一）" items, "1." sub-items. An item
     spans its own paragraph and its sub-items; an unnumbered paragraph after a list is a new 款 of the
-    article and closes every open item.
+    article and closes every open item. Two 款 may each have a list ("（一）…（六）", then "（一）…（三）"):
+    `paragraph` tells them apart, as a citation does ("第七十八条第二款第（一）项").
     """
     items: list[Item] = []
     open_: list[tuple[Label, int, int]] = []  # (label, index into items, start)
@@ -227,9 +228,10 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
     def close(depth: int, end: int) -> None:
         while len(open_) > depth:
             lb, index, start = open_.pop()
-            items[index] = Item(lb.text, lb.number, lb.style, start, end, items[index].parent)
+            items[index] = replace(items[index], end=end)
 
     end_of_previous = len(blocks[0].text)
+    paragraph = 1  # the 款 the lists belong to: the article's first paragraph is 第一款
     for block in blocks[1:]:
         label = None if block.table_row else match_label(block.text)
         if label is not None and label.style == "di-款":
@@ -237,12 +239,13 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
         start = offset
         if label is None:
             close(0, end_of_previous)
+            paragraph += 1
         else:
             # a style used before by an enclosing item closes the deeper ones
             same = next((k for k, (lb, _, _) in enumerate(open_) if lb.style == label.style), None)
             close(same if same is not None else len(open_), end_of_previous)
             parent = open_[-1][0].text if open_ else ""
-            items.append(Item(label.text, label.number, label.style, start, start, parent))
+            items.append(Item(label.text, label.number, label.style, start, start, parent, paragraph))
             open_.append((label, len(items) - 1, start))
         offset += len(block.text) + 1
         end_of_previous = offset - 1

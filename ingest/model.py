@@ -75,6 +75,7 @@ class Item:
     start: int
     end: int
     parent: str = ""  # the enclosing item's label for a sub-item (目): "（三）"
+    paragraph: int = 1  # the 款 (paragraph) of the article the item's list belongs to: 第二款第（一）项 -> 2
 
 
 @dataclass(frozen=True, slots=True)

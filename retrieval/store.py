@@ -77,7 +77,7 @@ class Store:
               c.text, c.start, c.end, _dumps(list(c.responsible)), _dumps(list(c.lead)),
               _dumps([list(p) for p in c.responsible_by_paragraph]), _dumps(list(c.annex_rows)),
               texts_en.get(c.clause_id, c.text_en), h, vid, c.suffix,
-              _dumps([[i.label, i.number, i.style, i.start, i.end, i.parent] for i in c.items]),
+              _dumps([[i.label, i.number, i.style, i.start, i.end, i.parent, i.paragraph] for i in c.items]),
               _dumps(list(c.support)))
              for c, vid, h in zip(doc.clauses, vector_ids, hashes, strict=True)])
         self._db.executemany(

@@ -247,3 +247,11 @@ def test_a_table_of_contents_is_text_and_the_chapters_are_the_headings():
     toc = [c for c in s.clauses if "目" in c.text]
     assert len(toc) == 1 and toc[0].kind is ClauseKind.UNNUMBERED and "第二章　管制政策" in toc[0].text
     assert _article(s, "第二条").path[:-1] == ("第二章 管制政策",)
+
+
+def test_lists_of_two_paragraphs_are_told_apart_by_their_paragraph():
+    """第七十八条 of 刑法: 第一款 lists （一）…（二）, 第二款 lists （一）…（二） again."""
+    art = _article(_structure("第一条 甲。\n\n第二条 被判处管制的，有下列表现之一的，应当减刑：\n\n（一）阻止他人犯罪；\n\n"
+                              "（二）检举揭发。\n\n减刑以后实际执行的刑期不能少于下列期限：\n\n（一）判处管制的，不能少于二分之一；\n\n"
+                              "（二）判处无期徒刑的，不能少于十三年。\n\n第三条 丙。\n"), "第二条")
+    assert [(i.label, i.paragraph) for i in art.items] == [("（一）", 1), ("（二）", 1), ("（一）", 2), ("（二）", 2)]
