@@ -26,6 +26,8 @@ _TITLE_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _DATE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
 _NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)关于(印发|转发|发布)?《(?P<title>[^》]{4,80})》的?(通知|公告|决定)$")
+# the same without book-title marks: "某省人民政府关于印发某省优化营商环境实施方案的通知"
+_NOTICE_BARE = re.compile(r"^(?P<issuer>.{2,40}?)关于(印发|转发|发布)(?P<title>[^《》]{4,80}?)的(通知|公告)$")
 _DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿")
 # a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们"
 # a cover notice: "现将《某市促进会展经济发展的实施意见》印发给你们", "《广东省…实施方案》已经省人民政府同意，现印发给你们",
@@ -124,7 +126,7 @@ def _extract_text(preamble: list[Block], tail: list[Block] | tuple[Block, ...]) 
     tail_texts = [b.text for b in tail]
     cover = False
     for text in _title_runs(texts):
-        m = _NOTICE.match(text)
+        m = _NOTICE.match(text) or _NOTICE_BARE.match(text)
         if m:
             title, cover = m.group("title"), True
             if is_agency(m.group("issuer")):

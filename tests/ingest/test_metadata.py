@@ -302,3 +302,12 @@ def test_a_text_that_fixes_the_day_it_takes_effect_was_issued(tmp_path):
     assert _meta_of(tmp_path, law).status is Status.ISSUED
     assert _meta_of(tmp_path, law.replace("2020年1月1日", "公布之日"), "b.txt").status is Status.UNKNOWN
     assert _meta_of(tmp_path, law.replace("示例条例", "示例条例（征求意见稿）"), "c.txt").status is Status.DRAFT
+
+
+def test_a_notice_title_without_book_title_marks_names_the_plan(tmp_path):
+    meta = _meta_of(tmp_path, "某省人民政府关于印发某省优化营商环境创新示范实施方案的通知\n\n各市人民政府：\n\n现将实施方案印发给你们。\n\n"
+                              "一、总体要求\n\n（一）加强组织。内容。\n")
+    assert (meta.title, meta.issuer) == ("某省优化营商环境创新示范实施方案", "某省人民政府")
+    meta = _meta_of(tmp_path, "某省人民政府关于加强安全生产工作的通知\n\n各市人民政府：\n\n一、总体要求\n\n（一）加强组织。内容。\n",
+                    "b.txt")
+    assert meta.title == "某省人民政府关于加强安全生产工作的通知"  # a notice of its own is its own title
