@@ -205,7 +205,7 @@ def test_mixed_schemes_nest_in_the_order_first_used():
 class GeneratedStatute:
     text: str
     articles: list[tuple[str, str, list[str]]]  # (label, the article's lines joined, its item labels)
-    chapters: list[str]  # the chapter headings' labels, in order (not those of a table of contents)
+    chapters: list[str]  # the chapter and section headings' labels, in order (not those of a table of contents)
 
 
 @st.composite
@@ -245,11 +245,17 @@ def statutes(draw) -> GeneratedStatute:
     titles = [draw(words) if draw(st.booleans()) else None for _ in range(chapters)]
     if any(titles) and draw(st.booleans()):  # a table of contents listing the chapters
         lines += ["目　　录"] + [f"第{int_to_cn(k)}章 {t}" for k, t in enumerate(titles, start=1) if t]
+    paths: list[list[str]] = [[]]
     for chapter, title in enumerate(titles, start=1):
         if title:
+            paths.append([f"第{int_to_cn(chapter)}章"])
             spaced = " ".join(title) if draw(st.booleans()) and len(title) <= 3 else title
             lines.append(draw(st.sampled_from(["## ", ""])) + f"第{int_to_cn(chapter)}章 {spaced}")
-        for _ in range(draw(st.integers(1 if titled or chapter > 1 else 3, 5))):
+        sections = draw(st.integers(0, 2)) if title else 0  # 第一节, 第二节 inside the chapter
+        for n in range(draw(st.integers(1 if titled or chapter > 1 else 3, 5))):
+            if sections and n < sections:
+                lines.append(f"第{int_to_cn(n + 1)}节 " + draw(words))
+                paths[-1].append(f"第{int_to_cn(n + 1)}节")
             number += 1
             labels_ = [f"第{int_to_cn(number)}条"]
             labels_ += [f"第{int_to_cn(number)}条之{int_to_cn(k)}" for k in range(1, draw(st.integers(0, 2)) + 1)]
@@ -259,7 +265,7 @@ def statutes(draw) -> GeneratedStatute:
                 articles.append((label, "".join(article), items))
     separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
     return GeneratedStatute("".join(line + sep for line, sep in zip(lines, separators)), articles,
-                            [f"第{int_to_cn(k)}章" for k, t in enumerate(titles, start=1) if t])
+                            [label for path in paths for label in path])
 
 
 def _parse_statute(text: str) -> ParsedDocument:
