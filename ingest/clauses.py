@@ -274,6 +274,9 @@ class _Emitter:
         self.sections: list[Section] = []
         self._keys: set[str] = set()
         self._unnumbered = 0
+        # inside an annex that is a document of its own: its key prefix and path ("annex.", ("附件1", "…规范"))
+        self.scope_key = ""
+        self.scope_path: tuple[str, ...] = ()
 
     def key(self, key: str) -> str:
         candidate, n = key, 1
@@ -298,8 +301,9 @@ class _Emitter:
         by_paragraph = tuple(u.responsible if u else () for u in per_paragraph)
         if sum(1 for u in per_paragraph if u) < 2:
             by_paragraph = ()
+        path = self.scope_path + path
         clause = Clause(
-            clause_id=f"{self.doc_id}#{self.key(key)}",
+            clause_id=f"{self.doc_id}#{self.key(self.scope_key + key)}",
             doc_id=self.doc_id,
             position=len(self.clauses),
             kind=kind,
@@ -341,7 +345,7 @@ class _Emitter:
                 else:
                     b = node.blocks[0]
                     self.sections.append(Section(self.doc_id, node.label.text, node.label.number,
-                                                 node.label.style, heading, path, b.start, b.end))
+                                                 node.label.style, heading, self.scope_path + path, b.start, b.end))
                 self.tree(node.children, path, chain + (_key_of(node.label.value, node.label.suffix),))
                 if node.after:
                     self.clause(key=key + ".after", kind=ClauseKind.UNNUMBERED, blocks=node.after, path=path)
@@ -360,7 +364,8 @@ class _Emitter:
             elif isinstance(unit, statute.Grouping):
                 lb, b = unit.label, unit.block
                 self.sections.append(Section(self.doc_id, lb.text if lb else "", lb.number if lb else "",
-                                             lb.style if lb else "", unit.heading, unit.path, b.start, b.end))
+                                             lb.style if lb else "", unit.heading, self.scope_path + unit.path,
+                                             b.start, b.end))
             else:
                 for group in [list(unit.blocks)] if unit.whole else group_unnumbered(list(unit.blocks)):
                     self._unnumbered += 1
@@ -407,6 +412,59 @@ def _levels(roots: list[_Node]) -> tuple[str, ...]:
     return tuple(sorted(order, key=lambda s: order[s]))
 
 
+def _emit_body(emitter: _Emitter, body: list[Block], title: str | None,
+               warnings: list[str]) -> tuple[list[Block], list[Block], tuple[str, ...]]:
+    """Emit the clauses of a body (the document's, or an annex's that is a document of its own);
+    returns its preamble, tail and numbering levels."""
+    if statute.is_statute(body, title or _title_hint(body)):
+        # documents numbered by 条: the article is the clause (see `articles`)
+        tree = statute.build(body, warnings, _is_tail_start)
+        emitter.unnumbered(group_unnumbered(tree.preamble))
+        emitter.statute(tree)
+        emitter.unnumbered(group_unnumbered(tree.tail))
+        return tree.preamble, tree.tail, _statute_levels(tree)
+    preamble, roots, tail = _build_tree(body, warnings)
+    if not roots:
+        warnings.append("no clause numbering found: each paragraph is a clause")
+        emitter.unnumbered([[b] for b in preamble])
+    else:
+        emitter.unnumbered(group_unnumbered(preamble))
+        emitter.tree(roots, (), ())
+        emitter.unnumbered(group_unnumbered(tail))
+    return preamble, tail, _levels(roots)
+
+
+def _is_document(annex: list[Block]) -> bool:
+    """An annex that is a document of its own ("附件一：“中华老字号”认定规范（试行）" with its 第一条 … or
+    一、…), not a table: its numbered units are citable clauses like the body's."""
+    inline = annex[0].text.replace(":", "：").partition("：")[2].strip()
+    if match_label(inline):
+        return False  # "附件：1．…审批表" "2．…通知书": the list of what is attached, not an attachment
+    return not any(b.table_row for b in annex) and sum(1 for b in annex[1:] if match_label(b.text)) >= 2
+
+
+def _annex_heading(annex: list[Block]) -> tuple[str, str | None, int]:
+    """("附件1", its title or None, how many blocks the marker and the title take)."""
+    marker, _, inline = annex[0].text.replace(":", "：").partition("：")
+    if inline.strip():
+        return marker.strip(), inline.strip(), 1
+    nxt = annex[1] if len(annex) > 1 else None
+    if nxt and not match_label(nxt.text) and len(nxt.text) <= 80 and not any(ch in nxt.text for ch in "，。；,;"):
+        return marker.strip(), nxt.text, 2
+    return marker.strip(), None, 1
+
+
+def _emit_annex_document(emitter: _Emitter, annex: list[Block], prefix: str) -> None:
+    marker, title, used = _annex_heading(annex)
+    path = (marker, title) if title else (marker,)
+    emitter.clause(key=f"{prefix}head", kind=ClauseKind.ANNEX, blocks=annex[:used], path=path)
+    emitter.scope_key, emitter.scope_path = prefix, path
+    try:
+        _emit_body(emitter, annex[used:], title, [])  # the annex's numbering is its own: no jumps to report
+    finally:
+        emitter.scope_key, emitter.scope_path = "", ()
+
+
 def parse_structure(doc_id: str, blocks: list[Block], *, title: str | None = None) -> Structure:
     """Clauses and sections of one document (annex rows included, not yet linked to the body).
 
@@ -417,27 +475,13 @@ def parse_structure(doc_id: str, blocks: list[Block], *, title: str | None = Non
     warnings: list[str] = []
     body, annexes = _split_annexes(blocks)
     emitter = _Emitter(doc_id)
-    if statute.is_statute(body, title or _title_hint(body)):
-        # documents numbered by 条: the article is the clause (see `articles`)
-        tree = statute.build(body, warnings, _is_tail_start)
-        preamble, tail = tree.preamble, tree.tail
-        emitter.unnumbered(group_unnumbered(preamble))
-        emitter.statute(tree)
-        emitter.unnumbered(group_unnumbered(tail))
-        levels = _statute_levels(tree)
-    else:
-        preamble, roots, tail = _build_tree(body, warnings)
-        levels = _levels(roots)
-        if not roots:
-            warnings.append("no clause numbering found: each paragraph is a clause")
-            emitter.unnumbered([[b] for b in preamble])
-        else:
-            emitter.unnumbered(group_unnumbered(preamble))
-            emitter.tree(roots, (), ())
-            emitter.unnumbered(group_unnumbered(tail))
+    preamble, tail, levels = _emit_body(emitter, body, title, warnings)
     rows = []
     for index, annex in enumerate(annexes, start=1):
-        rows += emit_annex(emitter, annex, index=index, count=len(annexes), warnings=warnings)
+        if _is_document(annex):
+            _emit_annex_document(emitter, annex, "annex." if len(annexes) == 1 else f"annex{index}.")
+        else:
+            rows += emit_annex(emitter, annex, index=index, count=len(annexes), warnings=warnings)
     clauses = link_rows(emitter.clauses, rows, warnings) if rows else emitter.clauses
     return Structure(tuple(clauses), tuple(emitter.sections), levels,
                      tuple(preamble), tuple(tuple(a) for a in annexes), tuple(warnings), tuple(tail))

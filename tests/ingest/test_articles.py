@@ -234,7 +234,8 @@ def test_a_policy_that_quotes_articles_after_its_measures_stays_a_policy():
             "附：有关条文\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
     assert not is_statute(split_blocks(text), None)
     _, s = parse_text("t", text)
-    assert [c.label for c in s.clauses if c.kind is ClauseKind.NUMBERED] == ["（一）", "（二）", "（三）", "（四）"]
+    body = [c for c in s.clauses if c.kind is ClauseKind.NUMBERED and not c.path[0].startswith("附")]
+    assert [c.label for c in body] == ["（一）", "（二）", "（三）", "（四）"]
 
 
 def test_a_table_of_contents_is_text_and_the_chapters_are_the_headings():
@@ -255,3 +256,19 @@ def test_lists_of_two_paragraphs_are_told_apart_by_their_paragraph():
                               "（二）检举揭发。\n\n减刑以后实际执行的刑期不能少于下列期限：\n\n（一）判处管制的，不能少于二分之一；\n\n"
                               "（二）判处无期徒刑的，不能少于十三年。\n\n第三条 丙。\n"), "第二条")
     assert [(i.label, i.paragraph) for i in art.items] == [("（一）", 1), ("（二）", 1), ("（一）", 2), ("（二）", 2)]
+
+
+def test_an_annex_that_is_a_document_of_its_own_has_citable_units():
+    """"附件一：…认定规范（试行）" with 第一条…: its articles are clauses under the annex, ids apart from the body's."""
+    text = ("一、总体要求\n\n（一）加强组织。内容。\n\n（二）加大投入。内容。\n\n附件一：示例认定规范（试行）\n\n"
+            "第一条 为了规范认定工作，制定本规范。\n\n第二条 认定应当符合下列条件：\n\n（一）甲；\n\n（二）乙。\n\n"
+            "第三条 本规范自发布之日起施行。\n")
+    _, s = parse_text("t", text)
+    annex = [c for c in s.clauses if c.path[:1] == ("附件一",)]
+    assert [(c.kind.value, c.label) for c in annex] == [("annex", ""), ("numbered", "第一条"), ("numbered", "第二条"),
+                                                        ("numbered", "第三条")]
+    assert annex[2].clause_id == "t#annex.2" and annex[2].path[:2] == ("附件一", "示例认定规范（试行）")
+    assert [i.label for i in annex[2].items] == ["（一）", "（二）"]
+    _, s = parse_text("t", "一、甲\n\n（一）乙。内容。\n\n附件：1．审批表\n\n2．通知书\n\n3．声明书\n")
+    assert all(c.kind in (ClauseKind.ANNEX, ClauseKind.NUMBERED) for c in s.clauses)
+    assert [c.label for c in s.clauses if c.kind is ClauseKind.NUMBERED] == ["（一）"]  # a list of attachments
