@@ -101,7 +101,9 @@ class Label:
 
 # A 第X条 that is followed by one of these is a reference, not a heading:
 # "第三条规定", "第五条、第八条", "第三条的", "第三条至第五条", "第二款所称".
-_REFERENCE_FOLLOWERS = re.compile(r"^(规定|的|、|和|或|及|至|中|之|所|以|第|条|款|项|，|,)")
+# An amending decision names articles too: "第二十条修改为：", "第三条后增加一条", "第五条删去".
+_REFERENCE_FOLLOWERS = re.compile(r"^(规定|的|、|和|或|及|至|中|之|所|以|第|条|款|项|，|,|修改|修正|增加|增设|删|改为|"
+                                  r"后增|前增|作为|列为|调整为|变更为)")
 
 # 《立法技术规范》: a code groups articles into 编 (and 分编), 章, 节; 条 is the basic unit; 款 its paragraphs.
 _DI_UNITS = {"编": 0, "分编": 1, "部分": 1, "章": 2, "节": 3, "条": 4, "款": 5}

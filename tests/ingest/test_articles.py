@@ -272,3 +272,8 @@ def test_an_annex_that_is_a_document_of_its_own_has_citable_units():
     _, s = parse_text("t", "一、甲\n\n（一）乙。内容。\n\n附件：1．审批表\n\n2．通知书\n\n3．声明书\n")
     assert all(c.kind in (ClauseKind.ANNEX, ClauseKind.NUMBERED) for c in s.clauses)
     assert [c.label for c in s.clauses if c.kind is ClauseKind.NUMBERED] == ["（一）"]  # a list of attachments
+
+
+@pytest.mark.parametrize("line", ["第二十条修改为：“……”", "第三条后增加一条，作为第三条之一：", "第五条删去。", "第十条增加一款，作为第二款："])
+def test_an_amending_decision_names_articles_without_starting_them(line):
+    assert match_label(line) is None
