@@ -23,9 +23,10 @@ grouping heading wherever it appears again as a heading.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .model import Block, Item
+from .model import Block, Clause, Item
 from .numbering import Label, match_label
 
 ARTICLE = "di-条"
@@ -251,3 +252,23 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
         end_of_previous = offset - 1
     close(0, end_of_previous)
     return tuple(items)
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def item_covering(clause: Clause, quote: str) -> Item | None:
+    """The innermost item of an article whose text holds `quote` (compared as the gold files compare:
+    NFKC, whitespace removed), for a citation of one item ("第十八条第（三）项"); None when the quote is
+    in no item (the lead-in, a later paragraph) or in no part of the clause.
+
+        item_covering(第五条, "国际转口贸易") -> Item("（三）", …)
+    """
+    want = _squeezed(quote)
+    found = None
+    for item in clause.items:
+        if want and want in _squeezed(clause.text[item.start:item.end]):
+            if found is None or (found.start <= item.start and item.end <= found.end):
+                found = item
+    return found
