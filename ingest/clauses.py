@@ -246,14 +246,16 @@ def _key_of(value: int, suffix: str = "") -> str:
 
 
 _PART_MAX = 100
+_LEAD_IN_MIN = 9  # "重点支持以下方面：" announces parts; "重点任务：" only heads them
 
 
 def _one_measure(node: _Node) -> bool:
     """Is a unit with children one measure whose parts are listed ("（二）重点支持以下方面：" "1.参加境外展会；"
     "2.开展品牌推广。")? Its lead-in ends with "：" and announces the list; the parts are short leaves that name
     no units of their own. Such a unit is cited whole, as an article is, and its parts are its items."""
-    if not node.blocks[-1].text.endswith(("：", ":")):
-        return False
+    lead_in = node.blocks[-1].text
+    if not lead_in.endswith(("：", ":")) or len("".join(b.text for b in node.blocks)) - len(node.label.text) < _LEAD_IN_MIN:
+        return False  # "三、重点任务：" is a heading over tasks, not a measure announcing its parts
     return all(not child.children and sum(len(b.text) for b in child.blocks) <= _PART_MAX
                and not any(paragraph_units(b.text) for b in child.blocks) for child in node.children)
 

@@ -129,3 +129,8 @@ def test_a_heading_closed_by_a_full_stop_over_numbered_parts_is_a_section():
     s = _parse("一、总体要求\n\n（三）基本原则。\n\n1.坚持正确导向。内容。\n\n2.坚持需求引领。内容。\n")
     assert [sec.label for sec in s.sections] == ["一、", "（三）"]
     assert [c.label for c in s.clauses] == ["1.", "2."]
+
+
+def test_a_heading_with_a_colon_over_short_tasks_keeps_them_apart():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n二、重点任务：\n\n1.加快建设平台。\n\n2.推进贸易便利化。\n")
+    assert [c.label for c in s.clauses] == ["（一）", "1.", "2."]
