@@ -65,7 +65,7 @@ class Item:
     `start`/`end` are offsets into `Clause.text`, the item's own line and its sub-items:
 
         Clause(label="第五条", text="第五条 区内企业可以依法开展以下业务：\n（一）研发、加工、制造；\n（二）…",
-               items=(Item("（一）", "一", "cn-paren", 20, 31), Item("（二）", "二", "cn-paren", 32, …), …))
+               items=(Item("（一）", "一", "cn-paren", 20, 32), Item("（二）", "二", "cn-paren", 33, …), …))
         clause.text[item.start:item.end] == "（一）研发、加工、制造；"
     """
 
