@@ -133,6 +133,7 @@ def link_rows(clauses: list[Clause], rows: list[AnnexRow], warnings: list[str]) 
         out[best] = target.with_(
             responsible=target.responsible + tuple(r for r in row_clause.responsible if r not in target.responsible),
             lead=target.lead + tuple(r for r in row_clause.lead if r not in target.lead),
+            support=target.support + tuple(r for r in row_clause.support if r not in target.support),
             annex_rows=target.annex_rows + (row.clause_id,),
         )
     return out

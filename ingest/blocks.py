@@ -54,9 +54,24 @@ def split_lines(source: str) -> list[Line]:
     return lines
 
 
+def _open_bracket(text: str) -> bool:
+    """Is a bracket left open at the end? "…（牵头单位：" (a PDF line break inside the parenthetical)."""
+    depth = 0
+    for ch in text:
+        if ch in "（(〔【":
+            depth += 1
+        elif ch in "）)〕】" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def is_cut(text: str) -> bool:
-    """Does this paragraph stop mid-sentence? ("…工业园二" yes; "一、促进产业贸易紧密联动" no)."""
-    if not text or text.endswith(_TERMINAL):
+    """Does this paragraph stop mid-sentence? ("…工业园二" yes; "一、促进产业贸易紧密联动" no; "…（牵头单位：" yes)."""
+    if not text:
+        return False
+    if len(text) >= 12 and _open_bracket(text[-40:]) and _open_bracket(text):
+        return True
+    if text.endswith(_TERMINAL):
         return False
     label = match_label(text)
     if label and len(text) < 30 and "。" not in text:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s+|$)")
 _EMPHASIS = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
 _ESCAPE = re.compile(r"\\+([_*\[\]()#`>-])")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-# indentation: ASCII blanks, tabs, ideographic and no-break spaces, BOM
-_BLANKS = " \t\u3000\u00a0\ufeff\r"
+# indentation: ASCII blanks, tabs, ideographic and no-break spaces, BOM, zero-width spaces and joiners
+_BLANKS = " \t\u3000\u00a0\ufeff\r\u200b\u200c\u200d\u2060"
 
 
 def clean_line(line: str) -> tuple[str, bool]:

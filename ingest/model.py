@@ -22,7 +22,7 @@ class Status(str, Enum):
 
 
 class ClauseKind(str, Enum):
-    NUMBERED = "numbered"      # a numbered unit that carries policy text: （十四）, 1., 第三条
+    NUMBERED = "numbered"      # a numbered unit that carries policy text: （十四）, 1., 第三条 (an article, whole)
     INTRO = "intro"            # a numbered section's heading with the text before its first sub-unit
     UNNUMBERED = "unnumbered"  # preamble, notice, signature, or paragraphs of a document with no numbering
     ANNEX_ROW = "annex-row"    # one row of an annex table (任务分工表)
@@ -59,6 +59,26 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """An item (项 "（三）") or sub-item (目 "1.", "（1）") of an article, addressable inside the article's clause.
+
+    `start`/`end` are offsets into `Clause.text`, the item's own line and its sub-items:
+
+        Clause(label="第五条", text="第五条 区内企业可以依法开展以下业务：\n（一）研发、加工、制造；\n（二）…",
+               items=(Item("（一）", "一", "cn-paren", 20, 32), Item("（二）", "二", "cn-paren", 33, …), …))
+        clause.text[item.start:item.end] == "（一）研发、加工、制造；"
+    """
+
+    label: str   # as printed: "（三）", "1."
+    number: str  # bare number word: "三", "1"
+    style: str   # numbering style: "cn-paren", "ar-dot"
+    start: int
+    end: int
+    parent: str = ""  # the enclosing item's label for a sub-item (目): "（三）"
+    paragraph: int = 1  # the 款 (paragraph) of the article the item's list belongs to: 第二款第（一）项 -> 2
+
+
+@dataclass(frozen=True, slots=True)
 class Clause:
     clause_id: str
     doc_id: str
@@ -76,6 +96,10 @@ class Clause:
     responsible_by_paragraph: tuple[tuple[str, ...], ...] = ()
     annex_rows: tuple[str, ...] = ()  # clause ids of annex rows whose units were attached here
     text_en: str | None = None
+    # additions (issue 10)
+    suffix: str = ""           # "二" for 第二百八十七条之二 (label "第二百八十七条之二", number "二百八十七")
+    items: tuple[Item, ...] = ()  # an article's items (项) and sub-items (目), in order
+    support: tuple[str, ...] = ()  # units named as supporting (配合), also listed in `responsible`
 
     def with_(self, **changes: Any) -> "Clause":
         return replace(self, **changes)
@@ -94,6 +118,7 @@ class DocumentMeta:
     publisher: str | None = None
     title_en: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)  # field -> "text" | "source page" | "manifest"
+    validity: str | None = None  # as the document's own metadata states it: "有效", "已废止", "已被修改"; else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +131,5 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     levels: tuple[str, ...]  # numbering styles from coarse to fine, e.g. ("cn-dun", "cn-paren")
     warnings: tuple[str, ...] = ()
+    # source ranges that are markup or metadata, not body text (front matter, <!-- … -->, a metadata header)
+    markup_spans: tuple[tuple[int, int], ...] = ()

@@ -3,7 +3,8 @@
 Chinese policy documents number their units in a handful of styles, nested in an
 order each document chooses for itself:
 
-    "第三条 为了…"        -> Label(style="di-tiao",  number="三",  value=3,  text="第三条")
+    "第三条 为了…"        -> Label(style="di-条",    number="三",  value=3,  text="第三条")
+    "第十七条之一 已满…"   -> Label(style="di-条",    number="十七", value=17, text="第十七条之一", suffix="一")
     "一、促进产业贸易…"    -> Label(style="cn-dun",   number="一",  value=1,  text="一、")
     "（十四）用足用好…"    -> Label(style="cn-paren", number="十四", value=14, text="（十四）")
     "(一) 扩大先进制造业…" -> Label(style="cn-paren", number="一",  value=1,  text="(一)")
@@ -91,6 +92,7 @@ class Label:
     value: int   # its integer value: 14
     text: str    # the label exactly as printed: "（十四）"
     rank: int | None = None  # fixed rank for 第X编/章/节/条/款 (coarser first); None for the others
+    suffix: str = ""  # "二" for "第二百八十七条之二": an article inserted after 第二百八十七条 by an amendment
 
     @property
     def end(self) -> int:
@@ -99,12 +101,17 @@ class Label:
 
 # A 第X条 that is followed by one of these is a reference, not a heading:
 # "第三条规定", "第五条、第八条", "第三条的", "第三条至第五条", "第二款所称".
-_REFERENCE_FOLLOWERS = re.compile(r"^(规定|的|、|和|或|及|至|中|之|所|以|第|条|款|项|，|,)")
+# An amending decision names articles too: "第二十条修改为：", "第三条后增加一条", "第五条删去".
+_REFERENCE_FOLLOWERS = re.compile(r"^(规定|的|、|和|或|及|至|中|之|所|以|第|条|款|项|，|,|修改|修正|增加|增设|删|改为|"
+                                  r"后增|前增|作为|列为|调整为|变更为)")
 
-_DI_UNITS = {"编": 0, "部分": 1, "章": 2, "节": 3, "条": 4, "款": 5}
+# 《立法技术规范》: a code groups articles into 编 (and 分编), 章, 节; 条 is the basic unit; 款 its paragraphs.
+_DI_UNITS = {"编": 0, "分编": 1, "部分": 1, "章": 2, "节": 3, "条": 4, "款": 5}
 _NUM = rf"[{CN_NUMERAL}]+|[0-9０-９]+"
+# An amendment inserts articles without renumbering: "第十七条之一" follows 第十七条 (刑法, 民事诉讼法).
+_INSERTED = re.compile(r"^之([一二三四五六七八九十]+)")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("di", re.compile(rf"^第({_NUM})(编|部分|章|节|条|款)")),
+    ("di", re.compile(rf"^第({_NUM})(分编|编|部分|章|节|条|款)")),
     ("cn-paren", re.compile(rf"^[（(]([{CN_NUMERAL}]+)[）)]")),
     ("ar-paren", re.compile(r"^[（(]([0-9０-９]{1,3})[）)]")),
     ("cn-dun", re.compile(rf"^([{CN_NUMERAL}]+)(、|[.．](?![0-9０-９]))")),
@@ -136,11 +143,17 @@ def match_label(line: str) -> Label | None:
             return None
         if kind == "di":
             unit = m.group(2)
+            text, suffix = m.group(0), ""
             rest = line[m.end():]
+            inserted = _INSERTED.match(rest) if unit == "条" else None
+            if inserted:  # "第十七条之一 已满…"; but "第十七条之一的规定" is a reference
+                suffix = inserted.group(1)
+                text += inserted.group(0)
+                rest = rest[inserted.end():]
             if _REFERENCE_FOLLOWERS.match(rest):
                 return None
-            return Label(style=f"di-{unit}", number=number, value=value, text=m.group(0),
-                         rank=_DI_UNITS[unit])
+            return Label(style=f"di-{unit}", number=number, value=value, text=text,
+                         rank=_DI_UNITS[unit], suffix=suffix)
         if kind == "cn-dun" and m.group(2) != "、":
             kind = "cn-dot"
         return Label(style=kind, number=number, value=value, text=m.group(0))

@@ -17,9 +17,10 @@ from pathlib import Path
 from .blocks import split_blocks
 from .clauses import parse_structure
 from .errors import ParseError, ReadError
+from .header import read_header
 from .manifest import Manifest, ManifestEntry
 from .metadata import extract
-from .model import DocumentMeta, ParsedDocument, Status
+from .model import ClauseKind, DocumentMeta, ParsedDocument, Status
 from .readers import SUPPORTED_SUFFIXES, read_source
 
 # Folders and files inside a corpus folder that are not documents.
@@ -72,6 +73,7 @@ def merge_meta(doc_id: str, stated, entry: ManifestEntry | None, warnings: list[
     """The manifest overrides what the text states; a disagreement is a warning."""
     values: dict[str, object] = {"title": stated.title, "issuer": stated.issuer, "date": stated.date,
                                  "status": stated.status.value}
+    values["validity"] = getattr(stated, "validity", None)
     provenance = {k: "text" for k, v in values.items() if v is not None and not (k == "status" and v == "unknown")}
     if entry:
         for name, value in entry.values.items():
@@ -90,15 +92,18 @@ def merge_meta(doc_id: str, stated, entry: ManifestEntry | None, warnings: list[
         publisher=values.get("publisher"),  # type: ignore[arg-type]
         title_en=values.get("title_en"),  # type: ignore[arg-type]
         provenance=provenance,
+        validity=values.get("validity"),  # type: ignore[arg-type]
     )
 
 
 def parse_text(doc_id: str, text: str) -> tuple[object, object]:
-    """Blocks → structure for already-decoded text (used by tests and uploads)."""
-    blocks = split_blocks(text)
+    """Blocks → structure for already-decoded text (used by tests and uploads); markup and metadata headers
+    are left out as `parse_document` does."""
+    header = read_header(text)
+    blocks = split_blocks(header.body)
     if not blocks:
         raise ParseError(f"{doc_id}: no text found")
-    return blocks, parse_structure(doc_id, blocks)
+    return blocks, parse_structure(doc_id, blocks, title=header.title)
 
 
 def parse_document(path: Path, manifest: Manifest | None = None, *, display_path: str | None = None) -> ParsedDocument:
@@ -108,12 +113,14 @@ def parse_document(path: Path, manifest: Manifest | None = None, *, display_path
     entry = manifest.for_file(path)
     doc_id = entry.doc_id if entry else doc_id_for(path)
     name = display_path or str(path)
-    blocks = split_blocks(source.text)
+    header = read_header(source.text)
+    blocks = split_blocks(header.body)
     if not blocks:
         raise ReadError(f"{name}: the file has no text (only blanks or markup)")
-    structure = parse_structure(doc_id, blocks)
+    structure = parse_structure(doc_id, blocks, title=(entry.values.get("title") if entry else None) or header.title)
     warnings = list(structure.warnings)
-    stated = extract(list(structure.preamble), structure.tail)
+    stated = extract(list(structure.preamble), structure.tail, header,
+                     body=[c.text for c in structure.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW])
     meta = merge_meta(doc_id, stated, entry, warnings)
     return ParsedDocument(
         meta=meta,
@@ -124,6 +131,7 @@ def parse_document(path: Path, manifest: Manifest | None = None, *, display_path
         sections=structure.sections,
         levels=structure.levels,
         warnings=tuple(warnings),
+        markup_spans=header.spans,
     )
 
 

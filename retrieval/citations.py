@@ -40,20 +40,30 @@ class Citation(BaseModel):
     annex_rows: list[str] = []
     start: int | None = None
     end: int | None = None
+    # additions for statutes (issue 10): 第二百八十七条之二 -> clause "第二百八十七条之二", number "二百八十七",
+    # suffix "二"; `item` is the one item the answer rests on ("（三）": 第十八条第（三）项), else None
+    suffix: str = ""
+    item: str | None = None
+    items: list[str] = []
+    support: list[str] = []
+    validity: str | None = None
 
 
-def to_citation(clause: Clause, doc: DocumentMeta, *, score: float | None = None) -> Citation:
+def to_citation(clause: Clause, doc: DocumentMeta, *, score: float | None = None,
+                item: str | None = None) -> Citation:
     return Citation(
         clause_id=clause.clause_id, doc_id=clause.doc_id, doc_title=doc.title, issuer=doc.issuer, date=doc.date,
         status=doc.status.value, clause=clause.label, number=clause.number, path=list(clause.path), text=clause.text,
         responsible=list(clause.responsible), lead=list(clause.lead), text_en=clause.text_en, score=score,
         kind=clause.kind.value, doc_title_en=doc.title_en, publisher=doc.publisher, source_url=doc.source_url,
         responsible_by_paragraph=[list(p) for p in clause.responsible_by_paragraph],
-        annex_rows=list(clause.annex_rows), start=clause.start, end=clause.end)
+        annex_rows=list(clause.annex_rows), start=clause.start, end=clause.end,
+        suffix=clause.suffix, item=item, items=[i.label for i in clause.items], support=list(clause.support),
+        validity=doc.validity)
 
 
-def citation_dict(clause: Clause, doc: DocumentMeta, *, score: float | None = None) -> dict:
-    data = to_citation(clause, doc, score=score).model_dump()
+def citation_dict(clause: Clause, doc: DocumentMeta, *, score: float | None = None, item: str | None = None) -> dict:
+    data = to_citation(clause, doc, score=score, item=item).model_dump()
     if score is None:
         data.pop("score")
     return data

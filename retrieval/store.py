@@ -15,20 +15,22 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Clause, ClauseKind, DocumentMeta, ParsedDocument, Section, Status
+from ingest.model import Clause, ClauseKind, DocumentMeta, Item, ParsedDocument, Section, Status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, position INTEGER NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
     title TEXT, issuer TEXT, date TEXT, status TEXT NOT NULL, source_url TEXT, publisher TEXT, title_en TEXT,
-    provenance TEXT NOT NULL, levels TEXT NOT NULL, warnings TEXT NOT NULL, clause_count INTEGER NOT NULL);
+    provenance TEXT NOT NULL, levels TEXT NOT NULL, warnings TEXT NOT NULL, clause_count INTEGER NOT NULL,
+    validity TEXT);
 CREATE TABLE IF NOT EXISTS clauses (
     clause_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id), position INTEGER NOT NULL,
     kind TEXT NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL, path TEXT NOT NULL,
     text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, responsible TEXT NOT NULL, lead TEXT NOT NULL,
     responsible_by_paragraph TEXT NOT NULL, annex_rows TEXT NOT NULL, text_en TEXT,
-    build_position INTEGER NOT NULL UNIQUE);
+    build_position INTEGER NOT NULL UNIQUE, suffix TEXT NOT NULL DEFAULT '', items TEXT NOT NULL DEFAULT '[]',
+    support TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, position);
 CREATE TABLE IF NOT EXISTS sections (
     doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL,
@@ -70,16 +72,18 @@ class Store:
         """Store a document and its clauses; its clauses take build positions first, first + 1, …"""
         m = doc.meta
         self._db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (m.doc_id, position, doc.path, doc.sha256, m.title, m.issuer, m.date, m.status.value, m.source_url,
              m.publisher, m.title_en, _dumps(m.provenance), _dumps(list(doc.levels)), _dumps(list(doc.warnings)),
-             len(doc.clauses)))
+             len(doc.clauses), m.validity))
         self._db.executemany(
-            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(c.clause_id, c.doc_id, c.position, c.kind.value, c.label, c.number, c.style, _dumps(list(c.path)),
               c.text, c.start, c.end, _dumps(list(c.responsible)), _dumps(list(c.lead)),
               _dumps([list(p) for p in c.responsible_by_paragraph]), _dumps(list(c.annex_rows)),
-              c.text_en, first + i)
+              c.text_en, first + i, c.suffix,
+              _dumps([[it.label, it.number, it.style, it.start, it.end, it.parent, it.paragraph] for it in c.items]),
+              _dumps(list(c.support)))
              for i, c in enumerate(doc.clauses)])
         self._db.executemany(
             "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
@@ -142,7 +146,7 @@ class Store:
 def _meta(r: sqlite3.Row) -> DocumentMeta:
     return DocumentMeta(doc_id=r["doc_id"], title=r["title"], issuer=r["issuer"], date=r["date"],
                         status=Status(r["status"]), source_url=r["source_url"], publisher=r["publisher"],
-                        title_en=r["title_en"], provenance=json.loads(r["provenance"]))
+                        title_en=r["title_en"], provenance=json.loads(r["provenance"]), validity=r["validity"])
 
 
 def _clause(r: sqlite3.Row) -> Clause:
@@ -152,4 +156,5 @@ def _clause(r: sqlite3.Row) -> Clause:
         start=r["start"], end=r["end"], responsible=tuple(json.loads(r["responsible"])),
         lead=tuple(json.loads(r["lead"])),
         responsible_by_paragraph=tuple(tuple(p) for p in json.loads(r["responsible_by_paragraph"])),
-        annex_rows=tuple(json.loads(r["annex_rows"])), text_en=r["text_en"])
+        annex_rows=tuple(json.loads(r["annex_rows"])), text_en=r["text_en"], suffix=r["suffix"],
+        items=tuple(Item(*i) for i in json.loads(r["items"])), support=tuple(json.loads(r["support"])))

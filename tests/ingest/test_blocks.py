@@ -188,3 +188,10 @@ def test_a_tab_after_an_article_number_is_not_a_table():
 def test_two_tab_indented_lines_are_not_a_table():
     blocks = split_blocks("\t第一段缩进的文字。\n\t第二段缩进的文字。\n")
     assert [(b.text, b.table_row) for b in blocks] == [("第一段缩进的文字。", None), ("第二段缩进的文字。", None)]
+
+
+def test_a_line_break_inside_a_parenthetical_is_joined():
+    """A PDF breaks "（牵头单位：\\n市发展改革委，…）": the parenthetical is one, so the units are read."""
+    blocks = split_blocks("3．发展职业技能教育培训。加大培训力度。（牵头单位：\n市发展改革委，配合单位：市教育局）\n\n4．其他。\n")
+    assert [b.text for b in blocks] == ["3．发展职业技能教育培训。加大培训力度。（牵头单位：市发展改革委，配合单位：市教育局）",
+                                        "4．其他。"]

@@ -22,10 +22,11 @@ def _blocks(*texts: str) -> list[Block]:
 def test_chapters_and_articles_keep_their_fixed_order():
     s = _parse("第一章 总则\n\n第一条 为了促进外贸发展，制定本办法。\n\n第二条 本办法适用于本市。\n\n"
                "第二章 附则\n\n第三条 本办法自发布之日起施行。\n")
+    # articles are numbered through the whole document, so the article number alone is the id
     assert [(c.clause_id, c.label, c.path) for c in s.clauses] == [
-        ("t#1.1", "第一条", ("第一章 总则", "第一条 为了促进外贸发展，制定本办法")),
-        ("t#1.2", "第二条", ("第一章 总则", "第二条 本办法适用于本市")),
-        ("t#2.3", "第三条", ("第二章 附则", "第三条 本办法自发布之日起施行")),
+        ("t#1", "第一条", ("第一章 总则", "第一条 为了促进外贸发展，制定本办法")),
+        ("t#2", "第二条", ("第一章 总则", "第二条 本办法适用于本市")),
+        ("t#3", "第三条", ("第二章 附则", "第三条 本办法自发布之日起施行")),
     ]
     assert [sec.label for sec in s.sections] == ["第一章", "第二章"]
     assert s.levels == ("di-章", "di-条")
@@ -101,3 +102,35 @@ def test_group_unnumbered():
         ["深圳市促进内外贸一体化发展实施方案", "（征求意见稿）"],
         ["为深入贯彻党的二十大精神，制定本措施。"],
     ]
+
+
+def test_a_paragraph_summing_up_an_announced_list_is_the_enclosing_units():
+    """"…抓好以下几方面工作：" announces (一)…(二); "…按照上述精神…" after them is no part of (二)."""
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n二、意见\n\n为此，应切实抓好以下几方面工作：\n\n（一）健全体系。内容。（市应急局负责）\n\n"
+               "（二）加强宣传。内容。（市地震局负责）\n\n其他地区也应按照上述精神做好工作。\n\n以上意见如无不妥，请批转各地执行。\n\n国家地震局\n\n"
+               "一九九六年一月二十五日\n")
+    assert [(c.clause_id, c.kind.value, c.text) for c in s.clauses] == [
+        ("t#1.1", "numbered", "（一）加强组织。内容。"),
+        ("t#2", "intro", "二、意见\n为此，应切实抓好以下几方面工作："),
+        ("t#2.1", "numbered", "（一）健全体系。内容。（市应急局负责）"),
+        ("t#2.2", "numbered", "（二）加强宣传。内容。（市地震局负责）"),
+        ("t#2.after", "unnumbered", "其他地区也应按照上述精神做好工作。"),
+        ("t#p1", "unnumbered", "以上意见如无不妥，请批转各地执行。"),  # the closing and the signature: the tail
+        ("t#p2", "unnumbered", "国家地震局\n一九九六年一月二十五日"),
+    ]
+
+
+def test_a_measures_second_paragraph_stays_with_it_when_no_list_was_announced():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n（二）加大投入。内容。\n\n上述资金由市财政安排。\n")
+    assert s.clauses[-1].text == "（二）加大投入。内容。\n上述资金由市财政安排。"
+
+
+def test_a_heading_closed_by_a_full_stop_over_numbered_parts_is_a_section():
+    s = _parse("一、总体要求\n\n（三）基本原则。\n\n1.坚持正确导向。内容。\n\n2.坚持需求引领。内容。\n")
+    assert [sec.label for sec in s.sections] == ["一、", "（三）"]
+    assert [c.label for c in s.clauses] == ["1.", "2."]
+
+
+def test_a_heading_with_a_colon_over_short_tasks_keeps_them_apart():
+    s = _parse("一、总体要求\n\n（一）加强组织。内容。\n\n二、重点任务：\n\n1.加快建设平台。\n\n2.推进贸易便利化。\n")
+    assert [c.label for c in s.clauses] == ["（一）", "1.", "2."]

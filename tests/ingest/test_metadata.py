@@ -263,3 +263,51 @@ def test_a_manifest_without_a_folder_matches_entries_by_file_name():
     assert manifest.for_file(CORPUS / "b.txt").doc_id == "b"
     assert manifest.for_file(CORPUS / "a.txt").doc_id == "a"
     assert manifest.for_file(CORPUS / "c.txt") is None
+
+
+def _meta_of(tmp_path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_document(path).meta
+
+
+def test_a_title_printed_over_several_lines_is_read_whole(tmp_path):
+    meta = _meta_of(tmp_path, "某市粮食局 某市财政局\n\n关于印发《某市粮食购销违法违规\n\n行为举报奖励实施细则（试行）》的通知\n\n"
+                              "各区县粮食局：\n\n现将有关细则印发给你们，请认真遵照执行。\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    assert meta.title == "某市粮食购销违法违规行为举报奖励实施细则（试行）"
+
+
+def test_a_forwarded_document_is_the_title_even_under_a_sites_record(tmp_path):
+    meta = _meta_of(tmp_path, "\t标　　题：\t某办公厅转发某局关于加强减灾工作意见的通知\n\n\t发文机关：\t某市人民政府办公厅\n\n"
+                              "各区人民政府：\n\n某局《关于加强减灾工作的意见》已经市政府同意，现转发给你们，请认真贯彻执行。\n\n"
+                              "一、总体要求\n\n（一）加强组织。内容。\n")
+    assert (meta.title, meta.issuer, meta.status) == ("关于加强减灾工作的意见", "某市人民政府办公厅", Status.ISSUED)
+
+
+def test_a_document_number_says_the_document_was_issued(tmp_path):
+    meta = _meta_of(tmp_path, "关于调整工作时间的通知\n\n劳社部发[2008]3号\n\n各省劳动厅：\n\n一、计算\n\n内容如下。\n")
+    assert meta.status is Status.ISSUED
+
+
+def test_an_order_is_issued_by_the_organ_that_heads_it(tmp_path):
+    meta = _meta_of(tmp_path, "中华人民共和国国务院令\n\n第792号\n\n《中华人民共和国示例管理条例》已经2024年9月18日国务院第41次常务会议"
+                              "通过，现予公布，自2024年12月1日起施行。\n\n总理　某某\n\n2024年9月30日\n\n中华人民共和国示例管理条例\n\n"
+                              "第一条 甲。\n\n第二条 乙。\n\n第三条 丙。\n")
+    assert (meta.title, meta.issuer, meta.date, meta.status) == (
+        "中华人民共和国示例管理条例", "中华人民共和国国务院", "2024-09-30", Status.ISSUED)
+
+
+def test_a_text_that_fixes_the_day_it_takes_effect_was_issued(tmp_path):
+    law = "示例条例\n\n第一条 甲。\n\n第二条 乙。\n\n第三条 本条例自2020年1月1日起施行。\n"
+    assert _meta_of(tmp_path, law).status is Status.ISSUED
+    assert _meta_of(tmp_path, law.replace("2020年1月1日", "公布之日"), "b.txt").status is Status.UNKNOWN
+    assert _meta_of(tmp_path, law.replace("示例条例", "示例条例（征求意见稿）"), "c.txt").status is Status.DRAFT
+
+
+def test_a_notice_title_without_book_title_marks_names_the_plan(tmp_path):
+    meta = _meta_of(tmp_path, "某省人民政府关于印发某省优化营商环境创新示范实施方案的通知\n\n各市人民政府：\n\n现将实施方案印发给你们。\n\n"
+                              "一、总体要求\n\n（一）加强组织。内容。\n")
+    assert (meta.title, meta.issuer) == ("某省优化营商环境创新示范实施方案", "某省人民政府")
+    meta = _meta_of(tmp_path, "某省人民政府关于加强安全生产工作的通知\n\n各市人民政府：\n\n一、总体要求\n\n（一）加强组织。内容。\n",
+                    "b.txt")
+    assert meta.title == "某省人民政府关于加强安全生产工作的通知"  # a notice of its own is its own title

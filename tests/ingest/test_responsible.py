@@ -84,7 +84,34 @@ def test_is_agency_no(name):
     ("市商务局(牵头单位)，市财政局、市税务局按职责分工负责", ("市商务局", "市财政局", "市税务局"), ("市商务局",)),
 ])
 def test_parse_units(content, responsible, lead):
-    assert parse_units(content) == Units(responsible, lead)
+    units = parse_units(content)
+    assert (units.responsible, units.lead) == (responsible, lead)
+
+
+@pytest.mark.parametrize(("content", "support"), [
+    ("市商务局牵头，各区政府配合", ("各区政府",)),
+    ("牵头单位：市商务局；配合单位：市财政局、市税务局", ("市财政局", "市税务局")),
+    ("市科技局牵头，市财政局、市人社局配合", ("市财政局", "市人社局")),
+    ("市商务局、市财政局按职责分工负责", ()),   # no roles named: nobody supports
+    ("市发展改革委（牵头）、市商务局", ()),
+])
+def test_supporting_units_are_kept_apart_from_the_lead(content, support):
+    assert parse_units(content).support == support
+
+
+@pytest.mark.parametrize("content", [
+    "简称“留交会”", "以下简称“市场采购”", "3～12月", "2024年底前", "试点区", "重点区", "示范区", "片区", "含县级市",
+    "即市场主体", "下同"])
+def test_abbreviations_time_windows_scopes_and_explanations_are_no_units(content):
+    assert parse_units(content) is None
+
+
+def test_a_scope_after_a_unit_stays_in_the_text():
+    """"各区（县级市）" is the districts; its "（县级市）" is a scope, never a unit of its own."""
+    units = paragraph_units("加强统筹。（市委组织部、市人社局，各区（县级市）负责）")
+    assert units.responsible == ("市委组织部", "市人社局", "各区")
+    assert paragraph_units("各区（县级市）要加强组织领导（县级市）") is None
+    assert paragraph_units("举办中国留学人员广州科技交流会（简称“留交会”）。") is None
 
 
 @pytest.mark.parametrize("content", ["2024—2025年", "以下简称“三同”", "国办发〔2014〕19号", "包括珍珠、珊瑚、琥珀等",
@@ -193,3 +220,14 @@ def test_draft_non_agency_parentheticals_left_alone(seeds):
     assert all("三同" not in r for r in task5.responsible)
     preamble = doc.clauses[1]
     assert "（国办发﹝2021﹞59号）" in preamble.text and preamble.responsible == ()
+
+
+@pytest.mark.parametrize(("content", "responsible"), [
+    # a unit that is no bare place name lends no prefix to the next one
+    ("牵头单位：市委组织部，配合单位：市委党校、市人力资源和社会保障局", ("市委组织部", "市委党校", "市人力资源和社会保障局")),
+    ("牵头单位：市委办公厅，配合单位：市委政研室", ("市委办公厅", "市委政研室")),
+    # "等部门" names a class of others, not a unit
+    ("牵头单位：市政府办公厅，配合单位：市财政局、市监察局等部门", ("市政府办公厅", "市财政局", "市监察局")),
+])
+def test_units_of_a_lead_and_support_list(content, responsible):
+    assert parse_units(content).responsible == responsible
