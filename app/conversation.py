@@ -39,6 +39,7 @@ _EN_PRONOUN = re.compile(r"\b(it|its|they|them|their)\b", re.I)  # also in stand
 _EN_ANAPHOR = re.compile(r"\b(these|those|the same|above|former|latter|"
                          r"(this|that) (measure|article|clause|document|policy|rule|item|one|plan|notice|provision))\b|"
                          r"\b(is|was) (that|this)\b|\bthat\s*\?\s*$", re.I)
+_ZH_DEMONSTRATIVE = re.compile(r"[这那](个|条|项|份|些)")
 # continuing: "and …?", "what about …?", "那广州呢？", "还有呢？"
 _ZH_CONTINUE = re.compile(r"^(那么?|那|还有|另外|此外|那如果|如果是|换成|至于)")
 _ZH_TAIL = re.compile(r"呢[？?]?\s*$")  # "广州呢？": a continuation only when little else is asked
@@ -143,7 +144,9 @@ def follow_up_reason(question: str) -> str | None:
     topic = own_topic(question)
     cjk = bool(_CJK.search(topic))
     m = _ZH_ANAPHOR.search(question) or _EN_ANAPHOR.search(question)
-    if m and (len(topic) <= LONG_TOPIC if cjk else len(topic.split()) <= 6):
+    # "广东稳外贸那个文件…": a demonstrative after words that name its referent points at them, not back
+    modified = bool(m and _ZH_DEMONSTRATIVE.match(m.group(0)) and len(own_topic(question[:m.start()])) >= 2)
+    if m and not modified and (len(topic) <= LONG_TOPIC if cjk else len(topic.split()) <= 6):
         return f"anaphor {m.group(0).strip()}"
     m = _ZH_CONTINUE.search(question) or _EN_CONTINUE.search(question)
     if m:

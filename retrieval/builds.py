@@ -183,3 +183,14 @@ def verify(build: Path) -> None:
         if _sha256(path) != expected["sha256"]:
             raise CorruptIndexError(f"{path} does not match the checksum recorded when it was written (corrupt); "
                                     f"{what}", path=str(path))
+
+
+def database_intact(build: Path) -> bool:
+    """Whether the build's database matches the checksum recorded at publish (whatever the format version)."""
+    try:
+        files = json.loads((build / layout.CHECKSUMS).read_text(encoding="utf-8"))["files"]
+        expected = files[layout.DB_NAME]
+        path = build / layout.DB_NAME
+        return path.stat().st_size == expected["bytes"] and _sha256(path) == expected["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False

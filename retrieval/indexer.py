@@ -25,7 +25,7 @@ from ingest.corpus import Corpus, DocumentReport, parse_corpus
 from ingest.errors import CorruptIndexError, EmptyCorpusError
 from ingest.progress import NullProgress, Progress
 
-from .builds import IndexDir
+from .builds import IndexDir, database_intact
 from .embedders import Embedder, Encoders, fingerprint
 from .passages import WINDOW, Passages, plan_passages
 from .ranker import DEFAULT_RANKER
@@ -64,10 +64,10 @@ def _input_fingerprint(corpus: Corpus, extra: dict[str, str]) -> str:
 
 
 def _vector_source(build: Path | None) -> Store | None:
-    """The build whose vectors the new one may reuse: vectors are keyed by model fingerprint and exact text, so
-    even a build of an older format (or one that failed verification elsewhere) can lend them while its
-    database reads."""
-    if build is None:
+    """The build whose vectors the new one may reuse. Vectors are keyed by model fingerprint and exact text, so
+    a build of an older format, or one whose other files are damaged, can lend them, provided its database still
+    matches the checksum recorded when it was written."""
+    if build is None or not database_intact(build):
         return None
     try:
         store = Store(build / DB_NAME, readonly=True)

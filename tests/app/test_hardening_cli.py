@@ -13,6 +13,7 @@ import pytest
 
 from retrieval import layout
 from retrieval.builds import IndexDir
+from retrieval.embedders import Encoders
 from tests.app.hardening_helpers import indexed_copy
 from tests.conftest import FakeEmbedder, ROOT
 
@@ -71,7 +72,7 @@ def test_a_full_disk_is_one_sentence(tmp_path, monkeypatch, capsys):
     def no_space(file, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(file))
 
-    monkeypatch.setattr(service, "make_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(service, "make_encoders", lambda *a, **k: Encoders(FakeEmbedder()))
     monkeypatch.setattr(np, "save", no_space)
     monkeypatch.setattr(sys, "argv", ["policyqa", "ingest", "--index-dir", str(tmp_path / "index")])
     monkeypatch.setenv("POLICYQA_CORPUS_DIR", str(tmp_path / "corpus"))

@@ -100,8 +100,19 @@ def test_an_ingest_over_a_corrupt_build_rebuilds_it(built, tmp_path):
     _truncate(built.resolve() / layout.dense_name("zh"))
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=built.root, embedding_model="fake-embedder")
     report = PolicyQA(settings, embedder=FakeEmbedder()).ingest()
-    assert not report.unchanged and report.embedded > 0  # nothing was reused from the damaged build
+    # rebuilt, not declared unchanged; the vectors come from its database, which still matches its checksum
+    assert not report.unchanged and report.embedded == 0 and report.reused > 0
     assert len(LoadedIndex.open(built).clauses) == report.clauses
+
+
+def test_vectors_are_not_reused_from_a_damaged_database(built, tmp_path):
+    path = built.resolve() / layout.DB_NAME
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF  # one flipped byte: the recorded checksum no longer matches
+    path.write_bytes(bytes(data))
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=built.root, embedding_model="fake-embedder")
+    report = PolicyQA(settings, embedder=FakeEmbedder()).ingest()
+    assert not report.unchanged and report.embedded > 0 and report.reused == 0
 
 
 def test_the_lock_says_busy(built):

@@ -30,8 +30,6 @@ def test_filters_restrict_documents_and_issuers(real_service):
 
 @pytest.mark.parametrize("filters, message", [
     (Filters(doc_ids=("no-such-doc",)), "unknown document id 'no-such-doc'"),
-    (Filters(date_from="2024-13-01"), "date_from '2024-13-01' is not a date"),
-    (Filters(date_from="2024-01-01", date_to="2023-01-01"), "is after date_to"),
 ])
 def test_bad_filters_are_named(real_service, filters, message):
     with pytest.raises(InvalidQueryError, match=message):
@@ -42,3 +40,15 @@ def test_bad_filters_are_named(real_service, filters, message):
 def test_bad_questions_are_named(real_service, question, message):
     with pytest.raises(InvalidQueryError, match=message):
         real_service.search(question)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"date_from": "2024-13-01"}, "date_from '2024-13-01' is not a date"),
+    ({"date_from": "20240101"}, "date_from '20240101' is not a date; use YYYY-MM-DD"),
+    ({"date_to": "2024-W05-1"}, "date_to '2024-W05-1' is not a date"),
+    ({"date_from": "2024-01-01", "date_to": "2023-01-01"}, "is after date_to"),
+    ({"statuses": ["final"]}, "status must be one of issued, draft, unknown"),
+])
+def test_filters_are_validated_where_they_are_built(values, message):
+    with pytest.raises(InvalidQueryError, match=message):
+        Filters.of(**values)
