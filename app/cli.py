@@ -22,6 +22,7 @@ from ingest.errors import PolicyQAError  # noqa: E402
 from retrieval.builds import IndexDir  # noqa: E402
 
 from .errors_map import outcome, translate  # noqa: E402
+from .safety import strict_date  # noqa: E402
 from .settings import Settings  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -111,6 +112,7 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
 
     qa = _service(index_dir)
     try:
+        date_from, date_to = strict_date("--from", date_from), strict_date("--to", date_to)
         hits = qa.search(question, k=k, filters=Filters(doc_ids=tuple(doc or ()), issuer=issuer,
                                                          date_from=date_from, date_to=date_to))
     except PolicyQAError as exc:
