@@ -48,10 +48,11 @@ from .answer_store import AnswerStore
 from .export import answer_markdown
 from .errors_map import outcome
 from .feedback import FeedbackStore
+from .isolated import ingest_in_child
 from .jobs import JobQueue
 from .limits import MULTIPART_OVERHEAD, AuthThrottle, BodySizeLimit, TooManyFailures, make_limiter, retry_after
 from .openai_api import openai_router
-from .safety import PathScrubber, SecurityHeaders, strict_date
+from .safety import PathScrubber, SecurityHeaders
 from .serialize import AnswerRecord, to_record
 from .service import PolicyQA
 from .settings import Settings
@@ -241,8 +242,8 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
     limiter.exempt(healthz)
 
     def filters_of(doc_ids, issuer, date_from, date_to, statuses) -> Filters:
-        return Filters.of(doc_ids=tuple(doc_ids), issuer=issuer, date_from=strict_date("date_from", date_from),
-                          date_to=strict_date("date_to", date_to), statuses=tuple(statuses))
+        return Filters.of(doc_ids=tuple(doc_ids), issuer=issuer, date_from=date_from, date_to=date_to,
+                          statuses=tuple(statuses))
 
     @app.post("/api/ask", response_model=AnswerOut,
               responses={200: {"content": {"text/markdown": {}}, "description": "JSON, or Markdown with format=markdown"}})
@@ -305,6 +306,14 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
                                                       "label": job.label, "status_url": f"/api/jobs/{job.id}"},
                             headers={"Location": f"/api/jobs/{job.id}"})
 
+    def run_ingest(paths: list[Path] | None = None):
+        """One ingest for a job: in a child process (the event loop then never waits for the GIL), then load it."""
+        if not settings.ingest_isolated:
+            return jobs.retry_busy(lambda: qa.ingest(paths))
+        report = jobs.retry_busy(lambda: ingest_in_child(settings, paths))
+        qa.refresh()
+        return report
+
     def refuse_when_busy() -> None:
         # our own worker holding the lock is no reason to refuse: the job queues behind it
         if not jobs.working() and qa.index_dir.busy():
@@ -322,7 +331,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
             staged.discard()
             raise
         try:
-            report = jobs.retry_busy(qa.ingest)
+            report = run_ingest()
         except BaseException:
             staged.withdraw()  # nothing was published: the index is as before, so is the folder
             raise
@@ -372,7 +381,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
         remaining = [p for p in discover([settings.corpus_dir]).files if p.resolve() != path]
         if not remaining:
             raise EmptyCorpusError(f"{doc_id} is the only document; the index cannot be empty")
-        jobs.retry_busy(lambda: qa.ingest(remaining))  # first the index stops holding it …
+        run_ingest(remaining)  # first the index stops holding it …
         path.unlink(missing_ok=True)  # … then its file goes
         return {"deleted": doc_id}
 
@@ -403,7 +412,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
             return {"checked": True, "reingested": [], "removed": [], "unreadable": []}
         log.warning("uploads and index disagree (%d file(s) not indexed, %d entry(ies) without a file): re-ingesting",
                     len(missing), len(orphans))
-        report = jobs.retry_busy(qa.ingest)
+        report = run_ingest()
         done = {Path(d.path).resolve() for d in report.documents}
         unreadable = [p.name for p in missing if p not in done]
         for name in unreadable:

@@ -105,12 +105,13 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
            date_to: Annotated[Optional[str], typer.Option("--to", help="documents dated on or before YYYY-MM-DD")] = None,
            index_dir: IndexDirOption = None) -> None:
     """The clauses that best match a question, best first."""
-    from retrieval.searcher import Filters
+    from retrieval.searcher import Filters, strict_date
 
     from retrieval.citations import citation_dict
 
     qa = _service(index_dir)
     try:
+        date_from, date_to = strict_date("--from", date_from), strict_date("--to", date_to)
         hits = qa.search(question, k=k, filters=Filters.of(doc_ids=tuple(doc or ()), issuer=issuer,
                                                             date_from=date_from, date_to=date_to))
     except PolicyQAError as exc:

@@ -1,7 +1,6 @@
 """Safe input and output at the edge: valid Unicode, strict dates, no server paths, security headers.
 
     reject_bad_unicode("出口\\ud800", "the question")  -> InvalidQueryError("the question contains a lone surrogate …")
-    strict_date("date_from", "20240101")                -> InvalidQueryError("date_from '20240101' is not a date …")
     PathScrubber({Path("/srv/pqa/corpus"): "corpus"}).scrub("/srv/pqa/corpus/uploads/a.txt: empty")
                                                         -> "corpus/uploads/a.txt: empty"
 """
@@ -31,21 +30,6 @@ def reject_bad_unicode(text, what: str):
             raise InvalidQueryError(f"{what} contains an invalid character (a lone UTF-16 surrogate, "
                                     f"U+{ord(bad.group()):04X}, at position {bad.start()}); send valid UTF-8 text")
     return text
-
-
-def strict_date(name: str, value: str | None) -> str | None:
-    """Only YYYY-MM-DD: Python's fromisoformat also takes 20240101 and 2024-W01-1, which then compare wrongly."""
-    if value is None:
-        return None
-    ok = bool(_ISO_DATE.match(value))
-    if ok:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            ok = False
-    if not ok:
-        raise InvalidQueryError(f"{name} {value[:40]!r} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)")
-    return value
 
 
 class PathScrubber:

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; none when empty")
     max_concurrent_questions: int = Field(2, ge=1, description="API questions computed at once; more wait their turn")
     jobs_max_queued: int = Field(10, ge=1, description="upload/delete jobs waiting at most; more get 503")
+    ingest_isolated: bool = Field(True, description="run the server's upload/delete ingests in a child process")
     jobs_busy_wait: float = Field(30.0, ge=0, description="seconds a job waits for an index lock held elsewhere")
     # parsing bounds, for corpus files and uploads alike (ingest/bounds.py)
     docx_max_uncompressed_bytes: int = Field(100_000_000, ge=1)

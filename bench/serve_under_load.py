@@ -114,6 +114,34 @@ def baseline_phase(base: str, seconds: float = 10.0) -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
+def questions_only_phase(base: str, questions: list[str], threads: int) -> None:
+    """/healthz while only questions run: what the questions alone cost the event loop on this machine."""
+    health: list[float] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while not stop.is_set():
+                started = time.perf_counter()
+                client.get("/healthz")
+                health.append(time.perf_counter() - started)
+                time.sleep(0.02)
+
+    def ask(question: str) -> bool:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            return client.post("/api/ask", json={"question": question}).status_code == 200
+
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    with ThreadPoolExecutor(threads) as pool:
+        ok = sum(pool.map(ask, questions))
+    stop.set()
+    prober.join()
+    print(f"0b. /healthz while {len(questions)} questions run over {threads} threads, no job "
+          f"({ok} answered): p50 {percentile(health, 50) * 1000:.1f} ms, p99 {percentile(health, 99) * 1000:.1f} ms, "
+          f"max {max(health) * 1000:.1f} ms")
+
+
 def load_phase(base: str, questions: list[str], threads: int) -> None:
     admin = {"Authorization": f"Bearer {TOKEN}"}
     health: list[float] = []
@@ -312,6 +340,7 @@ def main() -> None:
         gold = [q.question for q in load_gold()]
         questions = [gold[i % len(gold)] for i in range(args.questions)]
         baseline_phase(base)
+        questions_only_phase(base, questions, args.threads)
         load_phase(base, questions, args.threads)
         bomb_phase(base, server.pid, args.bomb_mb)
         corrupt_phase(base, root, env)

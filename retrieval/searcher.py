@@ -44,9 +44,8 @@ class Filters:
     @classmethod
     def of(cls, *, doc_ids=(), issuer: str | None = None, date_from: str | None = None,
            date_to: str | None = None, statuses=()) -> "Filters":
-        for name, value in (("date_from", date_from), ("date_to", date_to)):
-            if value is not None and not _strict_date(value):
-                raise InvalidQueryError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2024-02-20")
+        strict_date("date_from", date_from)
+        strict_date("date_to", date_to)
         if date_from and date_to and date_from > date_to:
             raise InvalidQueryError(f"date_from {date_from} is after date_to {date_to}")
         try:
@@ -75,15 +74,20 @@ class Filters:
         return not self.statuses or doc.status in self.statuses
 
 
-def _strict_date(value: str) -> bool:
-    """YYYY-MM-DD and a real date: not 20240101, not 2024-W05-1 (which date.fromisoformat accepts)."""
-    if not re.fullmatch(_DATE, value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def strict_date(name: str, value: str | None) -> str | None:
+    """Only YYYY-MM-DD and a real date: Python's fromisoformat also takes 20240101 and 2024-W05-1, which would
+    then compare as strings and silently match nothing."""
+    if value is None:
+        return None
+    ok = bool(re.fullmatch(_DATE, value))
+    if ok:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise InvalidQueryError(f"{name} {value[:40]!r} is not a date in the form YYYY-MM-DD (e.g. 2024-01-31)")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,8 @@ def small_corpus(root: Path) -> Path:
 
 def admin_settings(root: Path, **extra) -> Settings:
     values = dict(corpus_dir=root / "corpus", index_dir=root / "index", admin_token=TOKEN,
-                  embedding_model="fake-embedder", upload_max_bytes=2_000_000, jobs_busy_wait=0.0)
+                  embedding_model="fake-embedder", upload_max_bytes=2_000_000, jobs_busy_wait=0.0,
+                  ingest_isolated=False)  # the fake embedder lives in this process
     values.update(extra)
     return Settings(**values)
 

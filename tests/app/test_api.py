@@ -96,7 +96,7 @@ def admin_client(tmp_path):
     from tests.conftest import FakeEmbedder
 
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", admin_token="s3cret",
-                        embedding_model="fake-embedder", upload_max_bytes=20_000)
+                        embedding_model="fake-embedder", upload_max_bytes=20_000, ingest_isolated=False)
     qa = PolicyQA(settings, embedder=FakeEmbedder())
     qa.ingest()
     return TestClient(create_app(settings, qa=qa, with_ui=False))

@@ -4,6 +4,7 @@ server that keeps serving a corrupt build's predecessor, safe output, bad Unicod
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -384,8 +385,7 @@ def test_a_lone_surrogate_is_400(admin):
     r = admin.post("/api/feedback", content=json.dumps({"question": "q\ud800", "answer": "a", "rating": "up"}),
                    headers={"Content-Type": "application/json"})
     assert r.status_code == 400
-    assert admin.app.state.qa.ask  # the service checks too (the chat calls it directly)
-    from ingest.errors import InvalidQueryError
+    from ingest.errors import InvalidQueryError  # the service checks too (the chat calls it directly)
 
     with pytest.raises(InvalidQueryError, match="lone UTF-16 surrogate"):
         admin.app.state.qa.ask("出口\ud800")
@@ -430,3 +430,27 @@ def test_every_specific_error_type_has_a_status_other_than_500():
     from app.uploads import UploadError
 
     assert UploadError is errors.UploadRejected and not hasattr(errors.UploadRejected("x"), "status")
+
+
+@pytest.mark.slow
+def test_an_isolated_ingest_runs_in_a_child_process_with_the_real_embedder(tmp_path):
+    """The server's default: the upload's ingest runs in a child process; the server then loads the build."""
+    small_corpus(tmp_path)
+    settings = admin_settings(tmp_path, embedding_model="use-multilingual-v3", ingest_isolated=True)
+    qa = PolicyQA(settings)
+    qa.ingest()
+    app = create_app(settings, qa=qa, with_ui=False)
+    client = TestClient(app)
+    main_pid = os.getpid()
+    job = finished_job(client, upload(client, "杭州.txt", UPLOAD.encode()), timeout=300)
+    assert job["state"] == "done", job
+    results = client.get("/api/search", params={"q": "海外仓每平方米补贴多少", "k": 1}).json()["results"]
+    assert results[0]["doc_id"] == "杭州"
+    assert os.getpid() == main_pid and client.get("/healthz").json()["status"] == "ok"
+    job = finished_job(client, client.delete("/api/documents/杭州", headers=ADMIN), timeout=300)
+    assert job["state"] == "done", job
+    assert client.get("/api/documents/杭州").status_code == 404
+    from app.isolated import ingest_in_child
+
+    with qa.index_dir.lock(), pytest.raises(IndexBusyError, match="another ingest is writing"):
+        ingest_in_child(settings)  # the child's own error type comes back to the parent

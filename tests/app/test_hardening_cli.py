@@ -86,3 +86,9 @@ def test_a_full_disk_is_one_sentence(tmp_path, monkeypatch, capsys):
     assert "the disk is full" in message[0] and "passages_zh.npy" in message[0]
     assert "last good index is still in place" in message[0]
     assert IndexDir(tmp_path / "index").last_good() is not None  # and it is
+
+
+def test_search_dates_must_be_yyyy_mm_dd(tmp_path):
+    indexed_copy(tmp_path)
+    out = run(["search", "出口", "--from", "20240101", "--index-dir", str(tmp_path / "index")])
+    assert out.returncode == 1 and "--from '20240101' is not a date in the form YYYY-MM-DD" in out.stderr

@@ -44,7 +44,7 @@ def test_bad_questions_are_named(real_service, question, message):
 
 @pytest.mark.parametrize("values, message", [
     ({"date_from": "2024-13-01"}, "date_from '2024-13-01' is not a date"),
-    ({"date_from": "20240101"}, "date_from '20240101' is not a date; use YYYY-MM-DD"),
+    ({"date_from": "20240101"}, "date_from '20240101' is not a date in the form YYYY-MM-DD"),
     ({"date_to": "2024-W05-1"}, "date_to '2024-W05-1' is not a date"),
     ({"date_from": "2024-01-01", "date_to": "2023-01-01"}, "is after date_to"),
     ({"statuses": ["final"]}, "status must be one of issued, draft, unknown"),
