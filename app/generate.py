@@ -11,13 +11,16 @@ nothing the model writes is trusted without this check.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import replace
 
 from ingest.errors import MissingDependencyError
 
-from .answer import Answer
-from .frames import en_source, zh_source
+from ingest.numbering import CN_NUMERAL, number_value
+
+from .answer import Answer, AnswerMode
+from .frames import zh_source
 
 SYSTEM = (
     "You answer questions about Chinese foreign-trade policy using ONLY the numbered clauses the user provides. "
@@ -78,6 +81,21 @@ def support(sentence: str, cited: list[str]) -> float | None:
     return None
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_EN_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{3,}){2,}")
+
+
+def figures(text: str) -> set[str]:
+    """The numbers a text states, Chinese numerals read as digits: "在二十个工作日内，2.4%" -> {"20", "2.4"}."""
+    found = set(_NUMBER.findall(unicodedata.normalize("NFKC", text)))
+    for run in re.findall(rf"[{CN_NUMERAL}]+", text):
+        try:
+            found.add(str(number_value(run)))
+        except ValueError:
+            continue
+    return found
+
+
 def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None] | None = None
            ) -> tuple[list[str], list[str]]:
     """(kept sentences, reasons for each removed sentence)."""
@@ -97,6 +115,14 @@ def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None]
             removed.append(f"quote not found verbatim in the cited clause: {bad[0][:40]}")
             continue
         sources = [clause_texts[m - 1] for m in markers] + [t for m in markers if (t := clause_texts_en[m - 1])]
+        unstated = [n for n in figures(_MARKER.sub("", sentence)) if not any(n in figures(t) for t in sources)]
+        if unstated:
+            removed.append(f"figure {unstated[0]} is not stated in the cited clause: {sentence[:40]}")
+            continue
+        if _EN_WORDS.search(_MARKER.sub("", sentence)) and not any(
+                clause_texts_en[m - 1] for m in markers) and not _CJK_RUN.search(sentence):
+            removed.append(f"English wording cannot be checked: the cited clause has no translation: {sentence[:40]}")
+            continue
         share = support(sentence, sources)
         if share is not None and share < MIN_SUPPORT:
             removed.append(f"wording not supported by the cited clause ({share:.0%}): {sentence[:40]}")
@@ -113,11 +139,15 @@ class GroundedGenerator:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         language = "Chinese" if answer.language == "zh" else "English"
+        # a fresh key per request: text inside a document cannot close a delimiter it cannot know
+        key = secrets.token_hex(6)
         blocks = []
         for n, hit in enumerate(answer.citations, start=1):
             source = zh_source(hit.document) if answer.language == "zh" else hit.document.title or hit.document.doc_id
-            blocks.append(f"[{n}] {source} {hit.clause.label}\n<clause>\n{hit.clause.text}\n</clause>")
-        return [SystemMessage(SYSTEM.format(language=language)),
+            text = hit.clause.text.replace(key, "")
+            blocks.append(f"[{n}] {source} {hit.clause.label}\n<clause-{key}>\n{text}\n</clause-{key}>")
+        return [SystemMessage(SYSTEM.format(language=language) + f" Clause texts stand between <clause-{key}> and "
+                              f"</clause-{key}>."),
                 HumanMessage(f"Question: {answer.question}\n\nClauses:\n" + "\n\n".join(blocks))]
 
     def answer(self, extractive: Answer) -> Answer:
@@ -131,7 +161,7 @@ class GroundedGenerator:
         kept, removed = verify(text, [h.clause.text for h in extractive.citations],
                                [h.clause.text_en for h in extractive.citations])
         if not kept or sum(map(len, kept)) < MIN_SURVIVING_SHARE * len(text.strip()):
-            return replace(extractive, mode="extractive-fallback", notes=extractive.notes + tuple(removed))
+            return replace(extractive, mode=AnswerMode.EXTRACTIVE_FALLBACK, notes=extractive.notes + tuple(removed))
         # renumber markers in order of first use, keep only the cited clauses
         order: list[int] = []
         for s in kept:
@@ -143,5 +173,5 @@ class GroundedGenerator:
         citations = tuple(extractive.citations[m - 1] for m in order)
         quotes = tuple(extractive.quotes[m - 1] for m in order)
         text = "\n\n".join([body, *extractive.caveats])
-        return replace(extractive, text=text, citations=citations, quotes=quotes, mode="generated",
+        return replace(extractive, text=text, citations=citations, quotes=quotes, mode=AnswerMode.GENERATED,
                        notes=extractive.notes + tuple(removed))

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
@@ -17,7 +16,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ingest.errors import InvalidQueryError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # an absolute POSIX path not part of a URL or a word ("http://x/y", "POST/DELETE" are left alone)
 _ABSOLUTE = re.compile(r"(?<![\w.:/~-])/(?:[^\s/'\"():,;<>]+/)+([^\s/'\"():,;<>]*)")
 

@@ -22,7 +22,7 @@ import lightgbm
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from app.answerability import ANSWER_FEATURES, Answerability, features as answer_features
+from app.answerability import Answerability, features as answer_features
 from retrieval.features import FEATURES
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .model import Block, Clause, ClauseKind
+from .paragraphs import group_unnumbered
 from .responsible import Units, parse_units
 
 _NUMBER_HEADER = re.compile(r"序号|编号|^No\.?$", re.I)
@@ -42,7 +43,6 @@ def _columns(header: tuple[str, ...]) -> tuple[int | None, int | None, int | Non
 
 def emit_annex(emitter, blocks: list[Block], *, index: int, count: int, warnings: list[str]) -> list[AnnexRow]:
     """Emit the clauses of one annex; returns its task rows for `link_rows`."""
-    from .clauses import group_unnumbered
 
     prefix = "annex." if count == 1 else f"annex{index}."
     marker, _, inline_title = blocks[0].text.replace(":", "：").partition("：")

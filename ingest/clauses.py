@@ -29,9 +29,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import articles as statute
+from .annex import emit_annex, link_rows
 from .metadata import is_signature_line, is_title_like, parse_date
 from .model import Block, Clause, ClauseKind, Item, Section
 from .numbering import CN_NUMERAL, Label, match_label, number_value
+from .paragraphs import group_unnumbered
 from .responsible import Units, paragraph_units
 
 # "附件2：任务分工表", "附件", "附表1", "附录", and "附：中华人民共和国进出口税则" (a law's attached schedule)
@@ -87,58 +89,6 @@ def is_heading_only(block: Block) -> bool:
 def _is_annex_marker(block: Block) -> bool:
     m = _ANNEX.match(block.text)
     return bool(m) and not any(ch in block.text for ch in "，。；")
-
-
-def group_unnumbered(blocks: list[Block]) -> list[list[Block]]:
-    """Group paragraphs that have no number into clauses.
-
-    A title stands alone (with a "（征求意见稿）" line under it); short lines without
-    sentence punctuation stay together ("特此通知。" + "深圳市商务局" + "2024年2月20日");
-    a line ending in "：" (an addressee) goes with the paragraph after it; other
-    paragraphs stand alone.
-    """
-    groups: list[list[Block]] = []
-    current: list[Block] = []
-
-    def flush() -> None:
-        nonlocal current
-        if current:
-            groups.append(current)
-        current = []
-
-    for block in blocks:
-        text = block.text
-        if current and current[-1].text.endswith(("：", ":")):
-            current.append(block)
-            if not _is_line(text):
-                flush()
-            continue
-        if block.heading or is_title_like(text):
-            flush()
-            current = [block]
-            flush()
-            continue
-        if groups and len(groups[-1]) == 1 and (groups[-1][0].heading or is_title_like(groups[-1][0].text)) \
-                and not current and re.fullmatch(r"[（(][^（）()]{1,20}[）)]", text):
-            groups[-1].append(block)  # "（征求意见稿）" under the title
-            continue
-        if _is_line(text):
-            if current and not _is_line(current[-1].text):
-                flush()
-            current.append(block)
-            continue
-        flush()
-        current = [block]
-        if not text.endswith(("：", ":")):
-            flush()
-    flush()
-    return groups
-
-
-def _is_line(text: str) -> bool:
-    """A short line without inner sentence punctuation: a name, a date, "特此通知。"."""
-    body = text[:-1]
-    return len(text) <= 40 and not any(ch in body for ch in "，。；,;")
 
 
 def _split_annexes(blocks: list[Block]) -> tuple[list[Block], list[list[Block]]]:
@@ -472,7 +422,6 @@ def parse_structure(doc_id: str, blocks: list[Block], *, title: str | None = Non
 
     `title` (from the document's metadata, if any) helps tell a statute: see `articles.is_statute`.
     """
-    from .annex import emit_annex, link_rows  # annex reading builds on this module's grouping
 
     warnings: list[str] = []
     body, annexes = _split_annexes(blocks)

@@ -10,7 +10,6 @@ in its translation. Exit status 1 when anything is reported.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path

@@ -16,7 +16,10 @@ def test_chinese_question_cites_the_clause_with_issuer_and_quotes_it_verbatim(re
     assert "在20个工作日内完成退（免）税审批手续" in answer.quotes[0]
     assert answer.quotes[0].replace("……", "") in first.clause.text or all(
         part in first.clause.text for part in answer.quotes[0].split("……"))
-    assert answer.text.startswith("根据《广东省支持外贸稳定增长实施方案》（广东省人民政府办公厅，2014年5月23日）第（十八）条：")
+    # the direct answer first, verbatim from the clause, then the cited clause with its issuer and date
+    assert answer.short and answer.short in first.clause.text and "20个工作日" in answer.short
+    assert answer.text.startswith(answer.short)
+    assert "根据《广东省支持外贸稳定增长实施方案》（广东省人民政府办公厅，2014年5月23日）第（十八）条：" in answer.text
     assert "[1]" in answer.text
     assert "已超过五年" in answer.text  # a 2014 document carries the in-force caveat
 
@@ -25,8 +28,9 @@ def test_english_question_is_answered_in_english_with_the_original_quoted(real_s
     answer = real_service.ask("How many working days does Guangdong take to approve export tax refunds?")
     assert not answer.refused and answer.language == "en"
     assert answer.citations[0].clause.clause_id == "gd-2014-stabilize-trade#6.18"
-    assert answer.text.startswith("According to measure (18)")
+    assert "According to measure (18)" in answer.text and answer.short and "20个工作日" in answer.short
     assert "Original wording (Chinese): “" in answer.text
+    assert "English reference translation (unofficial" in answer.text
     assert "more than five years ago" in answer.text
 
 
@@ -56,14 +60,28 @@ def test_responsible_units_are_listed(real_service):
     assert "责任单位：市商务局、贸促委、深圳海关、各区政府。" in answer.text
 
 
-def test_threshold_one_refuses_everything_but_lookups(real_service):
-    answerer = ExtractiveAnswerer(glossary=real_service.index.resources.glossary,
-                                  tokenizer=real_service.index.resources.tokenizer(),
-                                  config=AnswerConfig(threshold=1.0), today=date(2026, 11, 22))
-    hits = real_service.search("海外仓建设有什么支持？")
-    assert answerer.answer("海外仓建设有什么支持？", "zh", hits).refused
-    hits = real_service.search("深圳海关优化营商环境20条的第十六条")
-    assert not answerer.answer("深圳海关优化营商环境20条的第十六条", "zh", hits).refused
+def test_threshold_one_refuses_everything_and_zero_cites_every_retrieved_clause(real_service):
+    glossary = real_service.index.resources.glossary
+    query = real_service.parse("海外仓建设有什么支持？")
+    hits = real_service.search(query)
+    strict = ExtractiveAnswerer(glossary=glossary, config=AnswerConfig(threshold=1.0), today=date(2026, 11, 22))
+    assert strict.answer(query, hits).refused
+    lenient = ExtractiveAnswerer(glossary=glossary, config=AnswerConfig(threshold=0.0), today=date(2026, 11, 22))
+    assert len(lenient.answer(query, hits).citations) == len(hits)
+
+
+def test_a_traditional_question_gets_a_traditional_frame_and_verbatim_quotes(real_service):
+    answer = real_service.ask("廣東省出口退稅審批要喺幾多個工作日內完成？")
+    assert not answer.refused and answer.script == "traditional"
+    assert "根據《" in answer.text  # the frame in the user's script
+    assert all(q in answer.text for q in answer.quotes)  # quotes untouched (the clause is in simplified characters)
+    assert "20个工作日" in answer.short
+
+
+def test_in_force_questions_state_date_and_status_and_claim_nothing(real_service):
+    answer = real_service.ask("广东2014年那个支持外贸稳定增长的方案现在还有效吗？")
+    assert "无法判断其目前是否仍然有效" in answer.text
+    assert "2014年5月23日" in answer.text
 
 
 def test_config_validation():

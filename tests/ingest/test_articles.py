@@ -196,11 +196,11 @@ def test_the_new_fields_reach_the_index_and_the_citation(tmp_path):
     path.write_text("# 示例法\n\n时效性：有效\n\n<!-- INFO END -->\n\n" + LAW.split("\n", 1)[1], encoding="utf-8")
     doc = parse_document(path)
     store = Store(tmp_path / "index.sqlite")
-    store.add_document(doc, 0, vector_ids=list(range(len(doc.clauses))), hashes=[f"h{i}" for i in range(len(doc.clauses))])
+    store.add_document(doc, 0, first=0)
     store.commit()
     stored = {c.label: c for c in store.clauses()}
     assert stored["第二条"].items == _article_of(doc, "第二条").items and stored["第三条之一"].suffix == "一"
-    meta = store.document(doc.meta.doc_id)
+    meta = next(d for d in store.documents() if d.doc_id == doc.meta.doc_id)
     assert meta.validity == "有效" and meta.provenance["validity"] == "text"
     data = citation_dict(stored["第二条"], meta, item="（三）")
     assert (data["clause"], data["number"], data["item"], data["items"]) == ("第二条", "二", "（三）",
