@@ -172,6 +172,16 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="the question (om
             typer.echo(f"[{n}] {h.clause.clause_id}")
 
 
+@app.command("check-translations")
+def check_translations(corpus: Annotated[Optional[Path], typer.Option("--corpus", help="default: POLICYQA_CORPUS_DIR or ./corpus")] = None,
+                       doc: Annotated[Optional[list[str]], typer.Option("--doc", help="only this document id (repeatable)")] = None) -> None:
+    """Check the English reference translations: every clause translated, labels right, glossary terms kept."""
+    from retrieval.translation_check import main as check
+
+    args = ["--corpus", str(corpus or _settings().corpus_dir)] + [a for d in doc or () for a in ("--doc", d)]
+    raise typer.Exit(check(args))
+
+
 @app.command()
 def serve(host: Annotated[Optional[str], typer.Option("--host", help="default 127.0.0.1 (POLICYQA_HOST)")] = None,
           port: Annotated[Optional[int], typer.Option("--port", help="default 7860 (POLICYQA_PORT)")] = None,

@@ -90,10 +90,6 @@ class Translations:
         d = self.documents.get(doc_id)
         return d.title_en if d else None
 
-    def heading(self, doc_id: str, heading: str) -> str | None:
-        d = self.documents.get(doc_id)
-        return d.headings.get(heading) if d else None
-
     def check(self, docs) -> list[str]:
         """Warnings: clauses of translated documents without a translation, translations of no clause."""
         warnings: list[str] = []

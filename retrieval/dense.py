@@ -29,9 +29,8 @@ class DenseIndex:
         return "hnsw" if isinstance(base, faiss.IndexHNSW) else "flat"
 
     @classmethod
-    def build(cls, vectors: np.ndarray, *, ids: np.ndarray | None = None, hnsw_above: int = 20000,
-              hnsw_m: int = 32) -> "DenseIndex":
-        """Index `vectors`; vector i gets id i, or ids[i] when `ids` is given (a sparse subset of rows)."""
+    def build(cls, vectors: np.ndarray, *, hnsw_above: int = 20000, hnsw_m: int = 32) -> "DenseIndex":
+        """Index `vectors`; vector i gets id i."""
         if hnsw_above <= 0:
             raise ValueError(f"hnsw_above must be greater than 0. Currently, the hnsw_above is {hnsw_above}")
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -41,11 +40,7 @@ class DenseIndex:
             index.hnsw.efConstruction = 80
         else:
             index = faiss.IndexFlatIP(dimension)
-        if ids is not None:
-            index = faiss.IndexIDMap2(index)
-            if len(vectors):
-                index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
-        elif len(vectors):
+        if len(vectors):
             index.add(vectors)
         return cls(index)
 

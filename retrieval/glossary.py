@@ -88,9 +88,6 @@ class Glossary:
         entry = self._by_zh.get(zh)
         return entry.preferred if entry else None
 
-    def entry(self, zh: str) -> Entry | None:
-        return self._by_zh.get(zh)
-
     def expand(self, question: str) -> list[str]:
         """Chinese terms for the English phrases found in a question, longest phrases first."""
         text = f" {_phrase(question)} "

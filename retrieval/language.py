@@ -7,7 +7,6 @@ from typing import Literal
 
 Language = Literal["zh", "en"]
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_language(text: str) -> Language:
