@@ -69,7 +69,8 @@ def _evidence_checks(q: GoldQuestion, answer) -> tuple[float | None, list[bool],
 
 def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None) -> QuestionResult:
     started = time.perf_counter()
-    answer = qa.ask(q.question, k=k, history=q.history) if q.history else qa.ask(q.question, k=k)
+    history = [{"role": t.role, "content": t.content} for t in q.history]
+    answer = qa.ask(q.question, k=k, history=history or None)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
     coverage, issuers, clauses, responsible = _evidence_checks(q, answer)

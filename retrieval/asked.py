@@ -16,15 +16,15 @@ import re
 _CN = "一二三四五六七八九十百千万两〇零"
 _ASKS = [
     ("days", re.compile(r"how many (working )?days|within how many|how long does .{0,40}take|多少个?工作日|几个工作日|"
-                        r"多少天|几天|多长时间|多久", re.I)),
+                        r"多少天|几天|多长时间|多久|几多个?工作日|几多日|几耐|几长时间", re.I)),
     ("date", re.compile(r"\b(on )?what date\b|\bwhen (was|were|did|is)\b|\bby what date\b|\bwhich date\b|"
                         r"\b(what|which) year\b|哪一?天|哪一?年|何时|什么时候|日期是", re.I)),
     ("percent", re.compile(r"percent|percentage|\b(duty|tariff|tax|rebate|refund|growth|interest|premium) rates?\b|"
                            r"\bwhat rates?\b|百分之|比例是多少|比例为多少|税率|费率|增长率|增速是多少|几成", re.I)),
     ("money", re.compile(r"how much (money|funding|subsidy|does .{0,40} pay)|how many yuan|\bamount\b|"
-                         r"registered capital|多少钱|多少元|多少万元|多少亿|金额|资金规模|补贴标准|奖励标准|标准是多少",
+                         r"registered capital|多少钱|多少元|多少万元|多少亿|几多钱|几多万|金额|资金规模|补贴标准|奖励标准|标准是多少",
                          re.I)),
-    ("count", re.compile(r"多少(个|家|项|列|条|架|次|批|班)|几(个|家|项|列|批)", re.I)),
+    ("count", re.compile(r"多少(个|家|项|列|条|架|次|批|班)|几多?(个|家|项|列|批)", re.I)),
     ("agency", re.compile(r"哪个?(部门|单位|机构|局)|谁(负责|牵头|来管|管)|由谁|哪些部门|哪些单位|牵头单位|责任单位|"
                           r"who (is|are) (responsible|in charge)|which (agenc(y|ies)|departments?|bureaus?|authorit(y|ies)|bod(y|ies)|units?)|"
                           r"who (leads|issued|issues|handles|runs)|responsible (agency|department|unit)", re.I)),
