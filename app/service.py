@@ -29,6 +29,7 @@ from retrieval.indexer import IngestReport, build_index
 from retrieval.layout import RANKER_NAME
 from retrieval.loaded import LoadedIndex
 from retrieval.asked import states
+from retrieval.places import jurisdiction, relation
 from retrieval.query import MAX_QUESTION_CHARS, Query, validate_question
 from retrieval.ranker import Ranker
 from retrieval.resources import Resources
@@ -334,6 +335,9 @@ class PolicyQA:
         note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"
         if own.asked and own.asked != "agency":  # "那要多少天？": the earlier clauses answer only if they state one
             earlier = [h for h in earlier if states(own.asked, h.clause.text)]
+        if own.places:  # "What about Shanghai?": a clause of another jurisdiction does not answer it
+            earlier = [h for h in earlier if relation(set(own.places), jurisdiction(
+                " ".join(x or "" for x in (h.document.title, h.document.issuer, h.document.publisher)))) != "other"]
         if earlier:
             answer = self.answerer.answer(query, earlier)
             if not answer.refused:

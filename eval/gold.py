@@ -11,13 +11,12 @@ removed, contains the quote normalised the same way.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from ingest.errors import PolicyQAError
+from ingest.text import squash
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
@@ -27,8 +26,8 @@ class GoldFormatError(PolicyQAError):
 
 
 def normalize(text: str) -> str:
-    """NFKC, all whitespace removed: "在 20 个工作日" -> "在20个工作日"."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC, all whitespace removed: "在 20 个工作日" -> "在20个工作日" (ingest.text.squash)."""
+    return squash(text)
 
 
 @dataclass(frozen=True, slots=True)

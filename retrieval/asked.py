@@ -15,7 +15,7 @@ import re
 
 _CN = "一二三四五六七八九十百千万两〇零"
 _ASKS = [
-    ("days", re.compile(r"how many (working )?days|within how many|how long does .{0,40}take|多少个?工作日|几个工作日|"
+    ("days", re.compile(r"how many (working )?days|within how many|how long does .{0,40}take|how (fast|quickly|soon)|多少个?工作日|几个工作日|"
                         r"多少天|几天|多长时间|多久|几多个?工作日|几多日|几耐|几长时间", re.I)),
     ("date", re.compile(r"\b(on )?what date\b|\bwhen (was|were|did|is)\b|\bby what date\b|\bwhich date\b|"
                         r"\b(what|which) year\b|哪一?天|哪一?年|何时|什么时候|日期是", re.I)),

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ingest.model import Clause, ClauseKind, DocumentMeta
+from ingest.text import squash
 from ingest.numbering import CN_NUMERAL, number_value
 
 from .glossary import Glossary
@@ -31,7 +32,7 @@ _ZH_BARE = re.compile(rf"[（(]\s*([{CN_NUMERAL}]+|\d{{1,2}})\s*[）)]")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
           "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}
 _EN = re.compile(r"\b(article|art\.|measure|clause|item|task|point|no\.|number|section|paragraph|provision)\s*"
-                 r"(\()?\s*(\d{1,3}|[ivx]{1,5})\s*(\))?(?![\w])", re.I)
+                 r"(\()?\s*(?:#|no\.?)?\s*(\d{1,3}|[ivx]{1,5})\s*(\))?(?![\w])", re.I)
 _EN_BARE = re.compile(r"(?<![\w(])\((\d{1,3})\)")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
@@ -75,7 +76,7 @@ def _years(text: str) -> set[int]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return squash(text).lower()
 
 
 class DocumentHints:

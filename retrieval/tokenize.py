@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+
+from ingest.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -33,7 +34,8 @@ DEFAULT_EN_STOPWORDS = frozenset(
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """What both the index and a question are tokenised from: NFKC, lower case, simplified script (ingest.text)."""
+    return fold(text)
 
 
 class ChineseTokenizer:

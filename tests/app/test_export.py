@@ -60,7 +60,9 @@ def test_answer_store_is_bounded():
 def test_markdown_of_an_answer_has_every_citation_field(real_service):
     record = to_record(real_service.ask(REFUNDS), base_url="http://example.test")
     md = answer_markdown(record)
-    assert md.startswith(f"## 问题 Question\n{REFUNDS}\n\n## 回答 Answer\n根据《广东省支持外贸稳定增长实施方案》")
+    # the direct answer first, then the cited clause
+    assert md.startswith(f"## 问题 Question\n{REFUNDS}\n\n## 回答 Answer\n在20个工作日内完成退（免）税审批手续")
+    assert "根据《广东省支持外贸稳定增长实施方案》" in md
     assert "**[1] 《广东省支持外贸稳定增长实施方案》 （十八）**" in md
     assert "- 发文机关 Issuer: 广东省人民政府办公厅 · 日期 Date: 2014-05-23 · 状态 Status: issued" in md
     assert "- 条款 Clause: gd-2014-stabilize-trade#6.18 — 六、加大财税金融支持力度 › （十八）加快出口退税进度" in md

@@ -436,7 +436,7 @@ def test_every_specific_error_type_has_a_status_other_than_500():
 def test_an_isolated_ingest_runs_in_a_child_process_with_the_real_embedder(tmp_path):
     """The server's default: the upload's ingest runs in a child process; the server then loads the build."""
     small_corpus(tmp_path)
-    settings = admin_settings(tmp_path, embedding_model="use-multilingual-v3", ingest_isolated=True)
+    settings = admin_settings(tmp_path, ingest_isolated=True)  # the default encoders, which the ranker was trained with
     qa = PolicyQA(settings)
     qa.ingest()
     app = create_app(settings, qa=qa, with_ui=False)
