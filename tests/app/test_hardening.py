@@ -436,7 +436,8 @@ def test_every_specific_error_type_has_a_status_other_than_500():
 def test_an_isolated_ingest_runs_in_a_child_process_with_the_real_embedder(tmp_path):
     """The server's default: the upload's ingest runs in a child process; the server then loads the build."""
     small_corpus(tmp_path)
-    settings = admin_settings(tmp_path, ingest_isolated=True)  # the default encoders, which the ranker was trained with
+    # the default encoders, which the ranker was trained with
+    settings = admin_settings(tmp_path, embedding_model="multilingual-e5-small", ingest_isolated=True)
     qa = PolicyQA(settings)
     qa.ingest()
     app = create_app(settings, qa=qa, with_ui=False)
