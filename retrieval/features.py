@@ -131,24 +131,29 @@ class FeatureExtractor:
             if query.language in used_by and encoder in vectors:
                 cosines[name] = self._dense(language, encoder, vectors[encoder], allowed)
                 rankings[name] = list(cosines[name])
-        lookup = self._lookup(query, rankings, allowed)
+        doc_hints = self.hints.scores(query.text)
+        lookup = self._lookup(query, rankings, allowed, doc_hints)
         pool = list(dict.fromkeys([p for ids in rankings.values() for p in ids] + ([lookup] if lookup is not None else [])))
         matrix = np.zeros((len(pool), len(FEATURES)), dtype=np.float32)
         if not pool:
             return Candidates((), matrix, None)
-        doc_hints = self.hints.scores(query.text)
+        # what is the same for every candidate, computed once per question
         best_hint = max(doc_hints.values(), default=0.0) or 1.0
-        rare_total = sum(self.idf(t) for t in set(query.own_terms)) or 1.0
+        own = set(query.own_terms)
+        rare_total = sum(self.idf(t) for t in own) or 1.0
         expansions = [t for t in query.terms if t not in query.own_terms]
+        lexical = (("bm25_zh", bm25_zh), ("bm25_en", bm25_en))
+        pool_max = {name: max(float(scores[p]) for p in pool) or 1.0 for name, scores in lexical}
+        rank_recip = {name: _reciprocal_ranks(ids) for name, ids in rankings.items()}
+        best_cosine = {name: max(found.values()) if found else None for name, found in cosines.items()}
         for row, position in enumerate(pool):
             clause = self.index.clauses[position]
             f = matrix[row]
             f[INDEX["is_en"]] = query.language == "en"
-            for name, scores in (("bm25_zh", bm25_zh), ("bm25_en", bm25_en)):
-                pool_max = max(float(scores[p]) for p in pool) or 1.0
+            for name, scores in lexical:
                 f[INDEX[name]] = math.log1p(float(scores[position]))
-                f[INDEX[f"{name}_rel"]] = float(scores[position]) / pool_max
-                f[INDEX[f"{name}_rank"]] = _reciprocal_rank(rankings.get(name, []), position)
+                f[INDEX[f"{name}_rel"]] = float(scores[position]) / pool_max[name]
+                f[INDEX[f"{name}_rank"]] = rank_recip.get(name, {}).get(position, 0.0)
             for name in ("cos_zh", "cos_en", "cos_x"):
                 if name not in cosines:
                     continue
@@ -158,13 +163,12 @@ class FeatureExtractor:
                 cosine = cosines[name].get(position)
                 if cosine is None:
                     cosine = self.index.cosine(language, encoder, position, vector)
-                best = max(cosines[name].values(), default=cosine)
+                best = best_cosine[name] if best_cosine[name] is not None else cosine
                 f[INDEX[name]] = cosine
                 f[INDEX[f"{name}_gap"]] = cosine - best
-                f[INDEX[f"{name}_rank"]] = _reciprocal_rank(rankings[name], position)
+                f[INDEX[f"{name}_rank"]] = rank_recip[name].get(position, 0.0)
             f[INDEX["has_en"]] = clause.text_en is not None
             haystack = self._haystacks[position]
-            own = set(query.own_terms)
             covered = sum(self.idf(t) for t in own if t in haystack)
             f[INDEX["coverage"]] = covered / rare_total
             f[INDEX["missing_rare"]] = max((self.idf(t) for t in own if t not in haystack), default=0.0)
@@ -187,22 +191,24 @@ class FeatureExtractor:
                 f[INDEX[f"place_{name}"]] = where == name
         return Candidates(tuple(pool), matrix, lookup)
 
-    def _lookup(self, query: Query, rankings: dict[str, list[int]], allowed: np.ndarray | None) -> int | None:
+    def _lookup(self, query: Query, rankings: dict[str, list[int]], allowed: np.ndarray | None,
+                doc_hints: dict[str, float]) -> int | None:
         if query.reference is None:
             return None
         clauses = self.index.clauses
         pool = list(clauses) if allowed is None else [clauses[i] for i in allowed]
         order = list(dict.fromkeys(p for ids in rankings.values() for p in ids))
         rank_of = {clauses[p].clause_id: r for r, p in enumerate(order)}
-        target = choose_clause(query.reference, pool, self.hints.scores(query.text), rank_of)
+        target = choose_clause(query.reference, pool, doc_hints, rank_of)
         return None if target is None else self.index.position_of(target.clause_id)
 
 
-def _reciprocal_rank(ranking: list[int], position: int) -> float:
-    try:
-        return 1.0 / (1 + ranking.index(position))
-    except ValueError:
-        return 0.0
+def _reciprocal_ranks(ranking: list[int]) -> dict[int, float]:
+    """position -> 1 / (1 + rank) for a ranking best first (its first occurrence): [7, 3] -> {7: 1.0, 3: 0.5}."""
+    out: dict[int, float] = {}
+    for rank, position in enumerate(ranking):
+        out.setdefault(position, 1.0 / (1 + rank))
+    return out
 
 
 def _number_value(clause: Clause) -> int:
