@@ -19,7 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from app.service import PolicyQA  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from eval.cli import eval_index_dir  # noqa: E402
+from eval.cli import corpus_settings  # noqa: E402
 from eval.gold import load_gold, select_split  # noqa: E402
 from eval.metrics import mean, recall_at_k, relevance  # noqa: E402
 
@@ -56,11 +56,7 @@ def main() -> None:
             hits = [any(relevance(ranked_texts(qa, q.question, p_lang, encoder, 5), q.evidence)) for q in questions]
             print(f"  {q_lang} questions vs {p_lang} passages, {name}: hit@5 {mean(hits):.3f} ({len(questions)} questions)")
     if args.external_docs and args.external_gold:
-        settings = Settings()
-        ext = settings.model_copy(update={"corpus_dir": args.external_docs,
-                                          "index_dir": eval_index_dir(settings, args.external_docs),
-                                          "resources_dir": settings.resources})
-        qa_ext = PolicyQA(ext)
+        qa_ext = PolicyQA(corpus_settings(Settings(), args.external_docs))
         questions = load_gold([args.external_gold])
         for encoder, name in (("primary", "e5"), ("cross", "use")):
             r = [recall_at_k(ranked_texts(qa_ext, q.question, "zh", encoder, 10), q.evidence, 10) for q in questions]

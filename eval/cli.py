@@ -40,6 +40,14 @@ def eval_index_dir(settings: Settings, corpus: Path) -> Path:
     return settings.index_dir / "eval" / f"{resolved.name[:40]}-{digest}"
 
 
+def corpus_settings(settings: Settings, corpus: Path) -> Settings:
+    """The settings for evaluating on (or training with) another folder of documents: its own index cache, and
+    its own resources/ when it has one, else the configured glossary, aliases and dictionary."""
+    own = corpus / "resources"
+    return settings.model_copy(update={"corpus_dir": corpus, "index_dir": eval_index_dir(settings, corpus),
+                                       "resources_dir": own if own.is_dir() else settings.resources})
+
+
 @app.command("eval")
 def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="gold JSONL file (repeatable; default eval/gold/*.jsonl)")] = None,
                  corpus: Annotated[Optional[Path], typer.Option("--corpus", help="evaluate on this folder of documents (indexed into a cache under the index folder)")] = None,
@@ -60,9 +68,7 @@ def eval_command(gold: Annotated[Optional[list[Path]], typer.Option("--gold", he
     if corpus is not None:
         if not corpus.is_dir():
             raise _fail(f"--corpus {corpus} is not a folder of documents", 2)
-        own = corpus / "resources"
-        settings = settings.model_copy(update={"corpus_dir": corpus, "index_dir": eval_index_dir(settings, corpus),
-                                               "resources_dir": own if own.is_dir() else settings.resources})
+        settings = corpus_settings(settings, corpus)
     qa = PolicyQA(settings)
     previous = None
     if compare_to is not None:
@@ -115,11 +121,7 @@ def _training_sets(split_gold: list[Path] | None, external_docs: Path | None, ex
     if (external_docs is None) != (external_gold is None):
         raise _fail("give both --external-docs and --external-gold, or neither", 2)
     if external_docs is not None:
-        own = external_docs / "resources"
-        ext = settings.model_copy(update={"corpus_dir": external_docs,
-                                          "index_dir": eval_index_dir(settings, external_docs),
-                                          "resources_dir": own if own.is_dir() else settings.resources})
-        qa_ext = PolicyQA(ext)
+        qa_ext = PolicyQA(corpus_settings(settings, external_docs))
         qa_ext.ingest()
         sets.append(TrainingSet(external_gold.stem if external_gold.stem != "queries" else external_docs.parent.name,
                                 qa_ext, load_gold([external_gold])))
