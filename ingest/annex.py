@@ -21,11 +21,11 @@ from rapidfuzz import fuzz
 from .model import Block, Clause, ClauseKind
 from .paragraphs import group_unnumbered
 from .responsible import Units, parse_units
+from .text import sentences
 
 _NUMBER_HEADER = re.compile(r"序号|编号|^No\.?$", re.I)
 _TEXT_HEADER = re.compile(r"条款|任务|内容|措施|事项|工作")
 _UNITS_HEADER = re.compile(r"责任|分工|单位|部门|牵头")
-_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 MIN_SIMILARITY = 75.0
 
 
@@ -106,13 +106,14 @@ def emit_annex(emitter, blocks: list[Block], *, index: int, count: int, warnings
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 4]
+    """The row's sentences and list items (a ；ends one), fragments under four characters dropped."""
+    return [s.strip() for s in sentences(text) if len(s.strip()) >= 4]
 
 
 def similarity(row_text: str, clause_text: str) -> float:
     """Mean, over the row's sentences, of how well each is found in the clause (0–100)."""
-    sentences = _sentences(row_text) or [row_text]
-    return sum(fuzz.partial_ratio(s, clause_text) for s in sentences) / len(sentences)
+    quoted = _sentences(row_text) or [row_text]
+    return sum(fuzz.partial_ratio(s, clause_text) for s in quoted) / len(quoted)
 
 
 def link_rows(clauses: list[Clause], rows: list[AnnexRow], warnings: list[str]) -> list[Clause]:

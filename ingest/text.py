@@ -24,10 +24,21 @@ Script = Literal["simplified", "traditional", "none"]
 
 _WHITESPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# a sentence ends at 。！？；, at . ! ? before a space (English), or at a line break; the terminator stays with it
-_SENTENCE = re.compile(r"[^\n]+?(?:[。；！？]+|[.!?]+(?=\s)|(?=\n)|$)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})(?!\d)")
+
+
+def _sentence_pattern(semicolons: bool) -> re.Pattern[str]:
+    """A sentence ends at 。！？ (and ；), at . ! ? before a space or the end (English), at ! ? (and ;) typed
+    half-width before a Chinese character ("是否?可以;另外"), or at a line break; the terminator stays with it.
+    A "." before a Chinese character is not an end: "1.加快退税" is an item number."""
+    full, half = ("。！？；", "!?;") if semicolons else ("。！？", "!?")
+    return re.compile(rf"[^\n]+?(?:[{full}]+|[.!?]+(?=\s)|[{half}]+(?=[\u3400-\u9fff])|(?=\n)|$)")
+
+
+# semicolons=True: the units of policy text, where ；separates the items of a list ("一是…；二是…")
+# semicolons=False: prose, where ；stays inside a sentence (generated answers)
+_SENTENCE = {True: _sentence_pattern(True), False: _sentence_pattern(False)}
 
 
 @lru_cache(maxsize=4)
@@ -76,14 +87,15 @@ def fold(text: str) -> str:
     return to_simplified(nfkc(text)).lower()
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences with their terminators, verbatim (blank pieces dropped)."""
-    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+def sentences(text: str, *, semicolons: bool = True) -> list[str]:
+    """Sentences with their terminators, verbatim (blank pieces dropped); with semicolons=False a ；does not end
+    one: sentences("一是…；二是…。三是…", semicolons=False) -> ["一是…；二是…。", "三是…"]."""
+    return [m.group(0) for m in _SENTENCE[semicolons].finditer(text) if m.group(0).strip()]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
     """(start, end) of every sentence of `text`, in order."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    return [(m.start(), m.end()) for m in _SENTENCE[semicolons].finditer(text) if m.group(0).strip()]
 
 
 def years(text: str) -> set[int]:

@@ -13,6 +13,14 @@ CLAUSE = "（十八）加快出口退税进度。对申报单证齐全真实…�
 def test_split_sentences_keeps_markers_with_their_sentence():
     assert split_sentences("要求A[1]。另外B。[2]C") == ["要求A[1]。", "另外B。[2]", "C"]
     assert split_sentences("Refunds take 20 days [1]. Invented [3].") == ["Refunds take 20 days [1].", "Invented [3]."]
+    # a ；stays inside the sentence; a run of stops is one end; a URL's "?" is no end
+    assert split_sentences("一是A；二是B[1]！！见 https://x.cn/a?b=1 [2]") == ["一是A；二是B[1]！！", "见 https://x.cn/a?b=1 [2]"]
+
+
+def test_a_quote_closed_after_its_stop_is_one_sentence_and_is_checked():
+    assert split_sentences("规定“在20个工作日内完成。”[1]另外B[1]。") == ["规定“在20个工作日内完成。”[1]", "另外B[1]。"]
+    kept, removed = verify("规定“在5个工作日内完成退税。”[1]", [CLAUSE])
+    assert kept == [] and any("quote not found verbatim" in r for r in removed)
 
 
 def test_verify_removes_invented_markers_misquotes_and_uncited_sentences():

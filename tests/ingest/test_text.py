@@ -39,6 +39,21 @@ def test_english_sentences_split_at_full_stops_not_decimals():
         "Growth of 2.4% is the target.", " Refunds take 20 days."]
 
 
+def test_semicolons_end_list_items_only_when_asked():
+    text = "一是加快退税；二是优化服务。三是简化流程"
+    assert sentences(text, semicolons=False) == ["一是加快退税；二是优化服务。", "三是简化流程"]
+    assert sentence_spans(text, semicolons=False) == [(0, 14), (14, 20)]
+    # English "; " never ends a sentence (the reference translations use it inside sentences)
+    assert sentences("Refunds are faster; audits are fewer. Next.") == ["Refunds are faster; audits are fewer.", " Next."]
+
+
+def test_half_width_stops_typed_in_chinese_end_sentences_but_item_numbers_do_not():
+    assert sentences("是否需要申报?需要;另外可以网上办理!办理时限5个工作日") == [
+        "是否需要申报?", "需要;", "另外可以网上办理!", "办理时限5个工作日"]
+    assert sentences("需要;另外", semicolons=False) == ["需要;另外"]
+    assert sentences("1.加快退税进度。2.优化服务") == ["1.加快退税进度。", "2.优化服务"]
+
+
 def test_years_expand_ranges():
     assert years("深圳市推动跨境电子商务高质量发展行动方案（2022-2025）") == {2022, 2023, 2024, 2025}
     assert years("2023年深圳货物贸易进出口总额") == {2023}
