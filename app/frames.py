@@ -1,6 +1,6 @@
 """How a clause, a document and caveats are named in an answer, in Chinese and in English.
 
-    zh_clause_ref(Clause(label="（十四）", style="cn-paren", …))   -> "第（十四）条"
+    zh_clause_ref(Clause(label="（十四）", style=CN_PAREN, …))     -> "第（十四）条"
     zh_clause_ref(Clause(label="十六、", number="十六", …))         -> "第十六条"
     en_clause_ref(Clause(label="（十四）", number="十四", …))       -> "measure (14)"
 """
@@ -21,9 +21,9 @@ def zh_clause_ref(clause: Clause) -> str:
         return clause.label.replace(" ", "")
     if not clause.label:
         return "（无编号部分）"
-    if clause.style.endswith("paren"):
+    if clause.style.parenthesised:
         return f"第{clause.label}条"
-    if clause.style.startswith("di-"):
+    if clause.style.statutory:
         return clause.label
     return f"第{clause.number}条"
 
@@ -37,11 +37,11 @@ def en_clause_ref(clause: Clause) -> str:
         return clause.label
     if clause.kind == ClauseKind.ANNEX_ROW:
         return f"item {n} of the annex"
-    if clause.style.endswith("paren"):
+    if clause.style.parenthesised:
         return f"measure ({n})"
-    if clause.style.startswith("di-"):
+    if clause.style.statutory:
         return f"article {n}"
-    return f"item {n}" if clause.style.startswith("ar") else f"article {n}"
+    return f"item {n}" if clause.style.arabic else f"article {n}"
 
 
 def zh_date(iso: str) -> str:

@@ -26,10 +26,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .model import Block, Clause, Item
+from .model import Block, Clause, Item, NumberingStyle
 from .numbering import Label, match_label
 
-ARTICLE = "di-条"
+ARTICLE = NumberingStyle.DI_TIAO
 # Titles of statutes and rules (《立法法》: 法律, 行政法规 (条例, 规定, 办法), 规章, 司法解释 (解释, 规定, 批复)).
 STATUTE_TYPES = ("法", "条例", "办法", "规定", "解释", "细则", "规则", "决定", "章程", "准则", "批复")
 _TITLE_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
@@ -119,7 +119,7 @@ def build(body: list[Block], warnings: list[str], is_tail_start) -> StatuteTree:
     """Articles, grouping headings and text, in document order (`is_tail_start(blocks, i)`: a signature begins)."""
     tree = StatuteTree()
     stack: list[tuple[float, str]] = []  # open groupings: (rank, heading)
-    group_styles: dict[str, float] = {}  # non-di styles used as headings over articles -> their rank
+    group_styles: dict[NumberingStyle, float] = {}  # non-di styles used as headings over articles -> their rank
     article: Article | None = None
     text: list[Block] = []
     previous: Label | None = None
@@ -194,7 +194,7 @@ def build(body: list[Block], warnings: list[str], is_tail_start) -> StatuteTree:
     return tree
 
 
-def _grouping_rank(block: Block, label: Label | None, in_article: bool, group_styles: dict[str, float],
+def _grouping_rank(block: Block, label: Label | None, in_article: bool, group_styles: dict[NumberingStyle, float],
                    before_articles: bool, stack: list[tuple[float, str]], started: bool) -> float | None:
     """The rank of a grouping heading (coarser is smaller), or None when the block is not one."""
     if label is not None and label.rank is not None and label.rank < 4:
@@ -235,7 +235,7 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
     paragraph = 1  # the 款 the lists belong to: the article's first paragraph is 第一款
     for block in blocks[1:]:
         label = None if block.table_row else match_label(block.text)
-        if label is not None and label.style == "di-款":
+        if label is not None and label.style is NumberingStyle.DI_KUAN:
             label = None  # 款 are unnumbered: "第一款罪，告诉的才处理。" is a paragraph that cites one
         start = offset
         if label is None:

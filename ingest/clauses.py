@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from . import articles as statute
 from .annex import emit_annex, link_rows
 from .metadata import is_signature_line, is_title_like, parse_date
-from .model import Block, Clause, ClauseKind, Item, Section
+from .model import Block, Clause, ClauseKind, Item, NumberingStyle, Section
 from .numbering import CN_NUMERAL, Label, match_label, number_value
 from .paragraphs import group_unnumbered
 from .responsible import Units, paragraph_units
@@ -127,10 +127,10 @@ def _bare_heading_label(block: Block, stack: list[_Node]) -> Label | None:
         value = number_value(block.text)
     except ValueError:
         return None
-    sibling = next((n.label for n in reversed(stack) if n.label.style == "cn-dun"), None)
+    sibling = next((n.label for n in reversed(stack) if n.label.style is NumberingStyle.CN_DUN), None)
     if sibling is None or value != sibling.value + 1:
         return None
-    return Label(style="cn-dun", number=block.text, value=value, text=block.text)
+    return Label(style=NumberingStyle.CN_DUN, number=block.text, value=value, text=block.text)
 
 
 def _closes_list(stack: list[_Node], block: Block) -> bool:
@@ -261,7 +261,7 @@ class _Emitter:
             kind=kind,
             label=label_text if label_text is not None else (label.text if label else ""),
             number=number if number is not None else (label.number if label else ""),
-            style=label.style if label else "",
+            style=label.style if label else NumberingStyle.NONE,
             path=path,
             text=text if text is not None else "\n".join(b.text for b in blocks),
             start=blocks[0].start,
@@ -316,7 +316,7 @@ class _Emitter:
             elif isinstance(unit, statute.Grouping):
                 lb, b = unit.label, unit.block
                 self.sections.append(Section(self.doc_id, lb.text if lb else "", lb.number if lb else "",
-                                             lb.style if lb else "", unit.heading, self.scope_path + unit.path,
+                                             lb.style if lb else NumberingStyle.NONE, unit.heading, self.scope_path + unit.path,
                                              b.start, b.end))
             else:
                 for group in [list(unit.blocks)] if unit.whole else group_unnumbered(list(unit.blocks)):
@@ -325,11 +325,11 @@ class _Emitter:
                                 path=unit.parents)
 
 
-def _statute_levels(tree: statute.StatuteTree) -> tuple[str, ...]:
-    """("di-章", "di-节", "di-条", "cn-paren", "ar-dot"): groupings by rank, then articles, then item styles."""
+def _statute_levels(tree: statute.StatuteTree) -> tuple[NumberingStyle, ...]:
+    """(DI_ZHANG, DI_JIE, DI_TIAO, CN_PAREN, AR_DOT): groupings by rank, then articles, then item styles."""
     groups = sorted({(u.label.rank if u.label.rank is not None else 3.5, u.label.style)
                      for u in tree.units if isinstance(u, statute.Grouping) and u.label})
-    items: list[str] = []
+    items: list[NumberingStyle] = []
     for u in tree.units:
         if isinstance(u, statute.Article):
             items += [i.style for i in statute.article_items(u.blocks) if i.style not in items]
@@ -346,9 +346,9 @@ def _title_hint(body: list[Block]) -> str | None:
     return None
 
 
-def _levels(roots: list[_Node]) -> tuple[str, ...]:
-    """Numbering styles from coarse to fine: ("cn-dun", "cn-paren")."""
-    order: dict[str, tuple[int, int]] = {}
+def _levels(roots: list[_Node]) -> tuple[NumberingStyle, ...]:
+    """Numbering styles from coarse to fine: (CN_DUN, CN_PAREN)."""
+    order: dict[NumberingStyle, tuple[int, int]] = {}
     counter = 0
 
     def walk(nodes: list[_Node], depth: int) -> None:

@@ -82,8 +82,8 @@ def attach_translations(doc: ParsedDocument, translations: Translations) -> Pars
 def _report(doc: ParsedDocument, translated: int) -> DocumentReport:
     by_level: dict[str, int] = {}
     for c in doc.clauses:
-        key = c.style or c.kind.value
+        key = c.style.value if c.style.numbered else c.kind.value
         by_level[key] = by_level.get(key, 0) + 1
     m = doc.meta
     return DocumentReport(m.doc_id, doc.path, m.title, m.issuer, m.date, m.status.value, len(doc.clauses), by_level,
-                          doc.levels, len(doc.sections), doc.warnings, translated)
+                          tuple(s.value for s in doc.levels), len(doc.sections), doc.warnings, translated)

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
@@ -27,6 +27,57 @@ class ClauseKind(str, Enum):
     UNNUMBERED = "unnumbered"  # preamble, notice, signature, or paragraphs of a document with no numbering
     ANNEX_ROW = "annex-row"    # one row of an annex table (任务分工表)
     ANNEX = "annex"            # other annex text
+
+
+class NumberingStyle(StrEnum):
+    """How a unit is numbered; one style is one nesting level within a document. The values are what the index
+    database and CONTRACTS output store ("cn-paren"), so a StrEnum compares and serialises as those strings.
+
+        NumberingStyle("cn-paren").parenthesised -> True     "（十四）", "(一)"
+        NumberingStyle.di("条") -> NumberingStyle.DI_TIAO    "第三条"; .statutory -> True
+        NumberingStyle.AR_DOT.arabic -> True                 "1."
+        NumberingStyle.NONE -> ""                            an unnumbered clause
+    """
+
+    DI_BIAN = "di-编"       # 第一编 (《立法技术规范》's units, coarse to fine: 编, 分编/部分, 章, 节, 条, 款)
+    DI_FENBIAN = "di-分编"
+    DI_BUFEN = "di-部分"
+    DI_ZHANG = "di-章"
+    DI_JIE = "di-节"
+    DI_TIAO = "di-条"       # 第三条: an article
+    DI_KUAN = "di-款"
+    CN_DUN = "cn-dun"       # 一、
+    CN_DOT = "cn-dot"       # 一.
+    CN_PAREN = "cn-paren"   # （一） (一)
+    AR_DUN = "ar-dun"       # 1、
+    AR_DOT = "ar-dot"       # 1.
+    AR_PAREN = "ar-paren"   # （1）
+    CIRCLED = "circled"     # ①
+    NONE = ""               # unnumbered
+
+    @classmethod
+    def di(cls, unit: str) -> "NumberingStyle":
+        """The style of a 第X<unit> label: di("章") -> DI_ZHANG."""
+        return cls(f"di-{unit}")
+
+    @property
+    def numbered(self) -> bool:
+        return self is not NumberingStyle.NONE
+
+    @property
+    def parenthesised(self) -> bool:
+        """The number stands in brackets: （十四）, （2）."""
+        return self in (NumberingStyle.CN_PAREN, NumberingStyle.AR_PAREN)
+
+    @property
+    def statutory(self) -> bool:
+        """A 第X编/章/节/条/款 unit (the numbered units of a statute)."""
+        return self.value.startswith("di-")
+
+    @property
+    def arabic(self) -> bool:
+        """Numbered with Arabic digits: 1、 1. （1）."""
+        return self in (NumberingStyle.AR_DUN, NumberingStyle.AR_DOT, NumberingStyle.AR_PAREN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +102,7 @@ class Section:
     doc_id: str
     label: str
     number: str
-    style: str
+    style: NumberingStyle
     heading: str
     path: tuple[str, ...]  # enclosing headings, then this one
     start: int
@@ -65,13 +116,13 @@ class Item:
     `start`/`end` are offsets into `Clause.text`, the item's own line and its sub-items:
 
         Clause(label="第五条", text="第五条 区内企业可以依法开展以下业务：\n（一）研发、加工、制造；\n（二）…",
-               items=(Item("（一）", "一", "cn-paren", 20, 32), Item("（二）", "二", "cn-paren", 33, …), …))
+               items=(Item("（一）", "一", CN_PAREN, 20, 32), Item("（二）", "二", CN_PAREN, 33, …), …))
         clause.text[item.start:item.end] == "（一）研发、加工、制造；"
     """
 
     label: str   # as printed: "（三）", "1."
     number: str  # bare number word: "三", "1"
-    style: str   # numbering style: "cn-paren", "ar-dot"
+    style: NumberingStyle  # CN_PAREN ("（三）"), AR_DOT ("1.")
     start: int
     end: int
     parent: str = ""  # the enclosing item's label for a sub-item (目): "（三）"
@@ -86,7 +137,7 @@ class Clause:
     kind: ClauseKind
     label: str             # as printed: "（十八）", "十六、", "1.", "第三条", "附件 第12项"; "" when unnumbered
     number: str            # bare number word: "十八", "16", "3"; "" when unnumbered
-    style: str             # numbering style ("cn-paren", ...); "" when unnumbered
+    style: NumberingStyle  # CN_PAREN for "（十八）", …; NONE ("") when unnumbered
     path: tuple[str, ...]  # enclosing headings, then the clause's own heading
     text: str
     start: int
@@ -129,7 +180,7 @@ class ParsedDocument:
     text: str            # the decoded source text that offsets refer to
     clauses: tuple[Clause, ...]
     sections: tuple[Section, ...]
-    levels: tuple[str, ...]  # numbering styles from coarse to fine, e.g. ("cn-dun", "cn-paren")
+    levels: tuple[NumberingStyle, ...]  # numbering styles from coarse to fine, e.g. (CN_DUN, CN_PAREN)
     warnings: tuple[str, ...] = ()
     # source ranges that are markup or metadata, not body text (front matter, <!-- … -->, a metadata header)
     markup_spans: tuple[tuple[int, int], ...] = ()

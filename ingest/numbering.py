@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .model import NumberingStyle
+
 _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -87,7 +89,7 @@ def number_value(number: str) -> int:
 class Label:
     """A clause label found at the start of a line."""
 
-    style: str   # e.g. "cn-paren"; one style is one nesting level within a document
+    style: NumberingStyle  # e.g. CN_PAREN ("cn-paren"); one style is one nesting level within a document
     number: str  # the bare number word as printed: "十四", "1", "１"
     value: int   # its integer value: 14
     text: str    # the label exactly as printed: "（十四）"
@@ -110,7 +112,7 @@ _DI_UNITS = {"编": 0, "分编": 1, "部分": 1, "章": 2, "节": 3, "条": 4, "
 _NUM = rf"[{CN_NUMERAL}]+|[0-9０-９]+"
 # An amendment inserts articles without renumbering: "第十七条之一" follows 第十七条 (刑法, 民事诉讼法).
 _INSERTED = re.compile(r"^之([一二三四五六七八九十]+)")
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [  # "di": the style follows from the unit (NumberingStyle.di)
     ("di", re.compile(rf"^第({_NUM})(分编|编|部分|章|节|条|款)")),
     ("cn-paren", re.compile(rf"^[（(]([{CN_NUMERAL}]+)[）)]")),
     ("ar-paren", re.compile(r"^[（(]([0-9０-９]{1,3})[）)]")),
@@ -152,9 +154,10 @@ def match_label(line: str) -> Label | None:
                 rest = rest[inserted.end():]
             if _REFERENCE_FOLLOWERS.match(rest):
                 return None
-            return Label(style=f"di-{unit}", number=number, value=value, text=text,
+            return Label(style=NumberingStyle.di(unit), number=number, value=value, text=text,
                          rank=_DI_UNITS[unit], suffix=suffix)
-        if kind == "cn-dun" and m.group(2) != "、":
-            kind = "cn-dot"
-        return Label(style=kind, number=number, value=value, text=m.group(0))
+        style = NumberingStyle(kind)
+        if style is NumberingStyle.CN_DUN and m.group(2) != "、":
+            style = NumberingStyle.CN_DOT
+        return Label(style=style, number=number, value=value, text=m.group(0))
     return None

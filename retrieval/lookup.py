@@ -132,7 +132,7 @@ def choose_clause(ref: Reference, clauses: list[Clause], doc_scores: dict[str, f
 
     def key(c: Clause) -> tuple:
         hinted = doc_scores.get(c.doc_id, 0.0)
-        style_fit = ref.bracketed == ("paren" in c.style)
+        style_fit = ref.bracketed == c.style.parenthesised
         return (-(hinted >= best_doc > 0), -hinted, -(c.kind == ClauseKind.NUMBERED), -style_fit,
                 rank_of.get(c.clause_id, 10**9))
 

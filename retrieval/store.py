@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.model import Clause, ClauseKind, DocumentMeta, Item, ParsedDocument, Section, Status
+from ingest.model import Clause, ClauseKind, DocumentMeta, Item, NumberingStyle, ParsedDocument, Section, Status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -138,7 +138,7 @@ class Store:
         return [_clause(r) for r in self._db.execute("SELECT * FROM clauses ORDER BY build_position")]
 
     def sections(self, doc_id: str) -> list[Section]:
-        return [Section(r["doc_id"], r["label"], r["number"], r["style"], r["heading"], tuple(json.loads(r["path"])),
+        return [Section(r["doc_id"], r["label"], r["number"], NumberingStyle(r["style"]), r["heading"], tuple(json.loads(r["path"])),
                         r["start"], r["end"])
                 for r in self._db.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY position", (doc_id,))]
 
@@ -152,9 +152,9 @@ def _meta(r: sqlite3.Row) -> DocumentMeta:
 def _clause(r: sqlite3.Row) -> Clause:
     return Clause(
         clause_id=r["clause_id"], doc_id=r["doc_id"], position=r["position"], kind=ClauseKind(r["kind"]),
-        label=r["label"], number=r["number"], style=r["style"], path=tuple(json.loads(r["path"])), text=r["text"],
+        label=r["label"], number=r["number"], style=NumberingStyle(r["style"]), path=tuple(json.loads(r["path"])), text=r["text"],
         start=r["start"], end=r["end"], responsible=tuple(json.loads(r["responsible"])),
         lead=tuple(json.loads(r["lead"])),
         responsible_by_paragraph=tuple(tuple(p) for p in json.loads(r["responsible_by_paragraph"])),
         annex_rows=tuple(json.loads(r["annex_rows"])), text_en=r["text_en"], suffix=r["suffix"],
-        items=tuple(Item(*i) for i in json.loads(r["items"])), support=tuple(json.loads(r["support"])))
+        items=tuple(Item(i[0], i[1], NumberingStyle(i[2]), *i[3:]) for i in json.loads(r["items"])), support=tuple(json.loads(r["support"])))

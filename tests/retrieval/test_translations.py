@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.manifest import load_manifest
-from ingest.model import Clause, ClauseKind
+from ingest.model import Clause, ClauseKind, NumberingStyle
 from ingest.pipeline import parse_document
 from ingest.translations import Translations
 from retrieval.glossary import Entry, Glossary
@@ -31,7 +31,7 @@ def test_every_clause_of_the_corpus_has_a_consistent_translation(corpus_clauses)
 
 def _clause(text: str, clause_id: str = "d#1", label: str = "1.") -> Clause:
     return Clause(clause_id=clause_id, doc_id="d", position=0, kind=ClauseKind.NUMBERED, label=label, number="1",
-                  style="ar-dot", path=(), text=text, start=0, end=len(text))
+                  style=NumberingStyle.AR_DOT, path=(), text=text, start=0, end=len(text))
 
 
 def test_check_reports_missing_orphan_mislabelled_and_inconsistent(tmp_path):
