@@ -8,38 +8,17 @@ with the conversation, the same question streamed, and a question the corpus can
 
 from __future__ import annotations
 
-import socket
-import sys
-import threading
 import time
 
-import uvicorn
 from openai import OpenAI
 
 from app.api import create_app
 from app.settings import Settings
+from eval.fixtures import serving
 
 QUESTION = "广东省出口退税审批要在多少个工作日内完成？"
 FOLLOW_UP = "该条由哪些部门负责？"
 UNANSWERABLE = "上海市对跨境电商企业有什么补贴？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> uvicorn.Server:
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(), with_ui=False), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.time() + 60
-    while not server.started:
-        if time.time() > deadline:
-            sys.exit("the server did not start within 60 s")
-        time.sleep(0.05)
-    return server
 
 
 def cited(completion) -> list[str]:
@@ -52,9 +31,11 @@ def first_line(text: str, width: int = 110) -> str:
 
 
 def main() -> None:
-    port = free_port()
-    server = start_server(port)
-    client = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="unused", timeout=60, max_retries=0)
+    with serving(create_app(Settings(), with_ui=False)) as (host, port):
+        demo(OpenAI(base_url=f"http://{host}:{port}/v1", api_key="unused", timeout=60, max_retries=0))
+
+
+def demo(client: OpenAI) -> None:
     print("models:", [m.id for m in client.models.list()])
 
     plain = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": QUESTION}])
@@ -87,8 +68,6 @@ def main() -> None:
     refusal = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": UNANSWERABLE}])
     print(f"\n4. refusal: {UNANSWERABLE}\n   answer: {first_line(refusal.choices[0].message.content)}\n"
           f"   citations: {refusal.model_extra['citations']}, refused: {refusal.model_extra['policyqa']['refused']}")
-
-    server.should_exit = True
 
 
 if __name__ == "__main__":

@@ -16,27 +16,21 @@ Only loopback addresses are used.
 from __future__ import annotations
 
 import argparse
-import io
-import json
 import os
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import docx
 import httpx
 import psutil
 
+from eval.fixtures import DAMAGES, free_port, poll_job, zip_bomb
 from eval.gold import load_gold
-from retrieval import layout
 from retrieval.builds import IndexDir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,12 +45,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def env_for(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
     env.update(POLICYQA_CORPUS_DIR=str(root / "corpus"), POLICYQA_INDEX_DIR=str(root / "index"),
@@ -64,39 +52,6 @@ def env_for(root: Path) -> dict[str, str]:
                POLICYQA_UPLOAD_MAX_BYTES="10000000", HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
                PYTHONPATH=str(ROOT))
     return env
-
-
-def wait_job(client: httpx.Client, job: dict, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = client.get(job["status_url"]).json()
-        if state["state"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise RuntimeError(f"job {job} did not finish")
-
-
-def zip_bomb(megabytes: int) -> bytes:
-    document = docx.Document()
-    document.add_paragraph("一、测试。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename != "word/document.xml":
-                bomb.writestr(item, data)
-                continue
-            head, tail = data.split(b"<w:body>", 1)
-            with bomb.open(item.filename, "w", force_zip64=True) as member:
-                member.write(head + b"<w:body>")
-                chunk = b" " * (1 << 20)
-                for _ in range(megabytes):
-                    member.write(chunk)
-                member.write(tail)
-    return out.getvalue()
 
 
 def baseline_phase(base: str, seconds: float = 10.0) -> None:
@@ -184,11 +139,11 @@ def load_phase(base: str, questions: list[str], threads: int) -> None:
         def jobs() -> None:
             started = time.perf_counter()
             r = client.post("/api/documents", headers=admin, files={"file": ("杭州扶持办法.txt", UPLOAD.encode())})
-            up = wait_job(client, r.json())
+            up = poll_job(client, r.json()["status_url"], timeout=300, interval=0.1)
             job_times.append(("upload", up["state"], time.perf_counter() - started, started))
             started = time.perf_counter()
             r = client.delete(f"/api/documents/{up['result']['doc_id']}", headers=admin)
-            down = wait_job(client, r.json())
+            down = poll_job(client, r.json()["status_url"], timeout=300, interval=0.1)
             job_times.append(("delete (re-ingest)", down["state"], time.perf_counter() - started, started))
 
         worker = threading.Thread(target=jobs)
@@ -224,7 +179,7 @@ def load_phase(base: str, questions: list[str], threads: int) -> None:
 
 
 def bomb_phase(base: str, pid: int, megabytes: int) -> None:
-    bomb = zip_bomb(megabytes)
+    bomb = zip_bomb(megabytes << 20)
     process = psutil.Process(pid)
     before = process.memory_info().rss
     peak = before
@@ -266,23 +221,9 @@ def corrupt_phase(base: str, root: Path, env: dict[str, str]) -> None:
         staging.write_text(name + "\n", encoding="utf-8")
         os.replace(staging, index.pointer)
 
-    def truncate(build: Path) -> None:
-        path = build / layout.dense_name("zh")
-        path.write_bytes(path.read_bytes()[:100])
-
-    def corrupt_sqlite(build: Path) -> None:
-        path = build / layout.DB_NAME
-        data = bytearray(path.read_bytes())
-        data[:100] = b"\x00" * 100
-        path.write_bytes(bytes(data))
-
-    def missing_npy(build: Path) -> None:
-        (build / layout.passages_name("zh")).unlink()
-
     print("4. corrupted builds (a new build is published, then damaged):")
     with httpx.Client(base_url=base, timeout=60) as client:
-        for label, damage in (("truncated FAISS file", truncate), ("corrupt SQLite", corrupt_sqlite),
-                              ("missing .npy", missing_npy), ("CURRENT outside the index", None)):
+        for label, damage in [*DAMAGES.items(), ("CURRENT outside the index", None)]:
             if damage is None:
                 point("../../../etc")
             else:

@@ -1,20 +1,17 @@
-"""Shared pieces of the hardening tests: a small admin app over a copy of one corpus document, and a zip bomb."""
+"""Shared pieces of the hardening tests: a small admin app over a copy of one corpus document, and waiting for its
+jobs (the zip bomb and the build damage they use are in eval.fixtures, shared with the load benchmark)."""
 
 from __future__ import annotations
 
 import atexit
-import io
 import shutil
 import tempfile
-import time
-import zipfile
 from pathlib import Path
-
-import docx
 
 from app.api import create_app
 from app.service import PolicyQA
 from app.settings import Settings
+from eval.fixtures import poll_job
 from tests.conftest import CORPUS, FakeEmbedder
 
 TOKEN = "s3cret"
@@ -70,42 +67,5 @@ def admin_app(root: Path, **extra):
 def finished_job(client, response, timeout: float = 60.0) -> dict:
     """Poll the job a 202 response names until it has finished (bounded)."""
     assert response.status_code == 202, response.text
-    url = response.json()["status_url"]
-    deadline = time.monotonic() + timeout
-    job = None
-    while time.monotonic() < deadline:
-        job = client.get(url).json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {url} did not finish in {timeout} s: {job}")
+    return poll_job(client, response.json()["status_url"], timeout)
 
-
-def real_docx(text: str = "一、第一条。\n二、第二条。") -> bytes:
-    document = docx.Document()
-    for line in text.split("\n"):
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def zip_bomb(inflated_bytes: int) -> bytes:
-    """A genuine .docx whose word/document.xml is padded with `inflated_bytes` of whitespace (valid XML,
-    about 1000-fold compression): what the reviewer's bombs were."""
-    source = zipfile.ZipFile(io.BytesIO(real_docx()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename != "word/document.xml":
-                bomb.writestr(item, data)
-                continue
-            head, tail = data.split(b"<w:body>", 1)
-            with bomb.open("word/document.xml", "w", force_zip64=True) as member:
-                member.write(head + b"<w:body>")
-                chunk = b" " * (1 << 20)
-                for _ in range(inflated_bytes // len(chunk)):
-                    member.write(chunk)
-                member.write(tail)
-    return out.getvalue()

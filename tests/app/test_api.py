@@ -1,7 +1,6 @@
 """The HTTP API on the real corpus: answers, lookups, 4xx cases, admin token, upload → search → delete."""
 
 import shutil
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -9,6 +8,7 @@ from fastapi.testclient import TestClient
 from app.api import create_app
 from app.service import PolicyQA
 from app.settings import Settings
+from tests.app.hardening_helpers import UPLOAD, finished_job
 from tests.conftest import CORPUS
 
 
@@ -100,23 +100,6 @@ def admin_client(tmp_path):
     qa = PolicyQA(settings, embedder=FakeEmbedder())
     qa.ingest()
     return TestClient(create_app(settings, qa=qa, with_ui=False))
-
-
-UPLOAD = ("杭州市跨境电商扶持办法\n\n一、对跨境电商企业建设海外仓给予每平方米50元补贴。（市商务局负责）\n\n"
-          "二、对企业参加境外展会给予展位费50%补助。（市财政局负责）\n")
-
-
-def finished_job(client, response, timeout: float = 60.0) -> dict:
-    """Poll the job a 202 response names until it has finished (bounded)."""
-    assert response.status_code == 202, response.text
-    url = response.json()["status_url"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(url).json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {url} did not finish in {timeout} s: {job}")
 
 
 def test_upload_then_search_then_delete(admin_client):

@@ -5,12 +5,12 @@ the Markdown export, and a 390-px phone screen. Skipped (with how to install it)
 Screenshots go to test-artifacts/ (or POLICYQA_TEST_SCREENSHOTS, e.g. docs/screenshots to refresh those)."""
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+
+from app.api import create_app
+from eval.fixtures import serving
 
 CHROMIUM = os.environ.get("POLICYQA_TEST_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,34 +32,13 @@ WATCH_STREAM = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(real_service):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
                     "(`make test` does this when run as root)")
-    import uvicorn
-
-    from app.api import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(real_service.settings, qa=real_service), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.1)
-    assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(real_service.settings, qa=real_service)) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from app.api import create_app
 from app.service import PolicyQA
 from ingest.errors import IndexBusyError
-from retrieval import layout
+from eval.fixtures import real_docx, remove_passage_map, truncate_dense, zero_sqlite_header, zip_bomb
 from tests.app.hardening_helpers import (ADMIN, DOC, UPLOAD, admin_app, admin_settings, finished_job, indexed_copy,
-                                         real_docx, small_corpus, zip_bomb)
+                                         small_corpus)
 from tests.conftest import CORPUS, FakeEmbedder
 
 
@@ -268,26 +268,10 @@ def _publish_elsewhere(tmp_path, qa) -> None:
     PolicyQA(qa.settings, embedder=FakeEmbedder()).ingest()
 
 
-def _damage_truncate_faiss(build):
-    path = build / layout.dense_name("zh")
-    path.write_bytes(path.read_bytes()[:100])
-
-
-def _damage_sqlite(build):
-    path = build / layout.DB_NAME
-    data = bytearray(path.read_bytes())
-    data[:100] = b"\x00" * 100
-    path.write_bytes(bytes(data))
-
-
-def _damage_missing_npy(build):
-    (build / layout.passages_name("zh")).unlink()
-
-
 @pytest.mark.parametrize("damage, named, then_delete", [
-    (_damage_truncate_faiss, "dense_zh.faiss", True),
-    (_damage_sqlite, "corpus.sqlite", False),
-    (_damage_missing_npy, "passages_zh.npy", False),
+    (truncate_dense, "dense_zh.faiss", True),
+    (zero_sqlite_header, "corpus.sqlite", False),
+    (remove_passage_map, "passages_zh.npy", False),
     ("outside", "CURRENT", False),
 ])
 def test_a_build_that_fails_to_load_leaves_the_last_good_one_serving(tmp_path, damage, named, then_delete):
@@ -324,7 +308,7 @@ def test_a_build_that_fails_to_load_leaves_the_last_good_one_serving(tmp_path, d
 def test_start_up_on_a_corrupt_build_serves_the_previous_one(tmp_path):
     app, qa = admin_app(tmp_path)
     _publish_elsewhere(tmp_path, qa)
-    _damage_truncate_faiss(qa.index_dir.resolve())
+    truncate_dense(qa.index_dir.resolve())
     fresh = PolicyQA(qa.settings, embedder=FakeEmbedder(), fallback_to_older=True)
     client = TestClient(create_app(qa.settings, qa=fresh, with_ui=False))
     body = client.get("/healthz").json()
@@ -336,7 +320,7 @@ def test_with_no_good_build_at_all_every_endpoint_is_503_not_500(tmp_path):
     app, qa = admin_app(tmp_path)
     for build in qa.index_dir.builds.iterdir():
         if not build.name.startswith("."):
-            _damage_missing_npy(build)
+            remove_passage_map(build)
     fresh = PolicyQA(qa.settings, embedder=FakeEmbedder())
     client = TestClient(create_app(qa.settings, qa=fresh, with_ui=False), raise_server_exceptions=False)
     for method, url in [("get", "/healthz"), ("get", "/api/documents"), ("get", "/api/search?q=出口"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import layout
+from eval.fixtures import remove_passage_map, truncate_dense, zero_sqlite_header
 from retrieval.builds import IndexDir
 from retrieval.embedders import Encoders
 from tests.app.hardening_helpers import indexed_copy
@@ -26,26 +26,10 @@ def run(args):
     return subprocess.run([POLICYQA, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
-def _truncate(build: Path) -> None:
-    path = build / layout.dense_name("zh")
-    path.write_bytes(path.read_bytes()[:64])
-
-
-def _zero_sqlite_header(build: Path) -> None:
-    path = build / layout.DB_NAME
-    data = bytearray(path.read_bytes())
-    data[:100] = b"\x00" * 100
-    path.write_bytes(bytes(data))
-
-
-def _missing_npy(build: Path) -> None:
-    (build / layout.passages_name("zh")).unlink()
-
-
 @pytest.mark.parametrize("damage, named", [
-    (_truncate, "dense_zh.faiss"),
-    (_zero_sqlite_header, "corpus.sqlite"),
-    (_missing_npy, "passages_zh.npy"),
+    (truncate_dense, "dense_zh.faiss"),
+    (zero_sqlite_header, "corpus.sqlite"),
+    (remove_passage_map, "passages_zh.npy"),
     ("outside", "CURRENT"),
 ])
 def test_a_corrupt_index_is_one_sentence(tmp_path, damage, named):

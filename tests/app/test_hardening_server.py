@@ -12,15 +12,15 @@ import time
 
 import pytest
 
+from eval.fixtures import serving
 from tests.app.hardening_helpers import TOKEN, UPLOAD, admin_app
-from tests.app.server_helpers import serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("server")
     app, qa = admin_app(root, upload_max_bytes=10_000_000)
-    with serving(app) as address:
+    with serving(app, lifespan="off") as address:  # admin_app has run the start-up reconciliation
         yield address, app
 
 

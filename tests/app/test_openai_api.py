@@ -2,42 +2,22 @@
 real uvicorn server on 127.0.0.1 over the real corpus."""
 
 import json
-import socket
-import threading
-import time
 
 import httpx
 import pytest
+
+from app.api import create_app
+from eval.fixtures import serving
 
 pytestmark = pytest.mark.slow
 
 REFUNDS = "广东省出口退税审批要在多少个工作日内完成？"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url(real_service):
-    import uvicorn
-
-    from app.api import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(real_service.settings, qa=real_service, with_ui=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the server did not start within 30 s"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(real_service.settings, qa=real_service, with_ui=False)) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ingest.model import Clause, ClauseKind, ParsedDocument
+from ingest.pipeline import parse_document
+
+# the seed documents (tests.conftest.SEED_IDS), by the names the ingest tests use
+SZ2024 = "sz-2024-foreign-trade-measures"
+GD = "gd-2014-stabilize-trade"
+SZ2022 = "sz-2022-cross-border-ecommerce"
+CUSTOMS = "sz-customs-business-environment-20"
+DRAFT = "sz-trade-integration-draft"
+
+
+def parse_written(folder: Path, name: str, text: str) -> ParsedDocument:
+    """Write `text` as folder/name (UTF-8) and parse it as `policyqa ingest` would, without a manifest."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return parse_document(path)
 
 
 def clause(doc: ParsedDocument, label: str) -> Clause:

@@ -7,11 +7,7 @@ import pytest
 from ingest.blocks import is_cut, split_blocks, split_lines
 from ingest.pipeline import parse_text
 from tests.conftest import CORPUS
-from tests.ingest.helpers import clause
-
-SZ2024 = "sz-2024-foreign-trade-measures"
-SZ2022 = "sz-2022-cross-border-ecommerce"
-CUSTOMS = "sz-customs-business-environment-20"
+from tests.ingest.helpers import CUSTOMS, SZ2022, SZ2024, clause
 
 # (document, label of the clause, the break as it stands in the file, the repaired text)
 PAGE_BREAKS = [

@@ -9,6 +9,7 @@ from ingest.metadata import extract
 from ingest.model import Block
 from ingest.model import Status
 from ingest.pipeline import parse_document, parse_text
+from tests.ingest.helpers import parse_written
 
 LAWREFBOOK = """# 中华人民共和国示例法
 
@@ -128,10 +129,8 @@ def test_metadata_lines_of_a_government_page_are_metadata(tmp_path):
 
 
 def test_an_orders_record_in_brackets_under_the_title(tmp_path):
-    path = tmp_path / "示例办法.txt"
-    path.write_text("中华人民共和国海关示例管理办法\n\n（2022年1月1日海关总署令第256号公布　自2022年4月1日起施行）\n\n"
-                    "第一章　总　　则\n\n第一条　为了规范管理，制定本办法。\n\n第二条　甲。\n\n第三条　乙。\n", encoding="utf-8")
-    doc = parse_document(path)
+    doc = parse_written(tmp_path, "示例办法.txt", "中华人民共和国海关示例管理办法\n\n（2022年1月1日海关总署令第256号公布　自2022年4月1日起施行）\n\n"
+                        "第一章　总　　则\n\n第一条　为了规范管理，制定本办法。\n\n第二条　甲。\n\n第三条　乙。\n")
     assert (doc.meta.title, doc.meta.issuer, doc.meta.date) == ("中华人民共和国海关示例管理办法", "海关总署", "2022-01-01")
     assert [s.heading for s in doc.sections] == ["第一章 总则"]
 

@@ -12,12 +12,7 @@ from ingest.metadata import extract, is_title_like, parse_date
 from ingest.model import Block, Status
 from ingest.pipeline import doc_id_for, parse_document
 from tests.conftest import CORPUS
-
-SZ2024 = "sz-2024-foreign-trade-measures"
-GD = "gd-2014-stabilize-trade"
-SZ2022 = "sz-2022-cross-border-ecommerce"
-CUSTOMS = "sz-customs-business-environment-20"
-DRAFT = "sz-trade-integration-draft"
+from tests.ingest.helpers import CUSTOMS, DRAFT, GD, SZ2022, SZ2024, parse_written
 
 # ---------------------------------------------------------------------------------------------
 # parse_date
@@ -108,10 +103,8 @@ def test_extract_does_not_pair_the_preamble_end_with_the_tail_start():
 
 
 def test_a_signature_after_the_last_clause(tmp_path):
-    path = tmp_path / "signed.txt"
-    path.write_text("深圳市外贸工作方案\n\n一、总体要求\n\n（一）加强组织。各部门要加强组织领导。（市商务局负责）\n\n"
-                    "（二）强化支持。加大资金支持力度。（市财政局负责）\n\n深圳市商务局\n\n2024年2月20日\n", encoding="utf-8")
-    doc = parse_document(path)
+    doc = parse_written(tmp_path, "signed.txt", "深圳市外贸工作方案\n\n一、总体要求\n\n（一）加强组织。各部门要加强组织领导。（市商务局负责）\n\n"
+                        "（二）强化支持。加大资金支持力度。（市财政局负责）\n\n深圳市商务局\n\n2024年2月20日\n")
     assert (doc.meta.title, doc.meta.issuer, doc.meta.date) == ("深圳市外贸工作方案", "深圳市商务局", "2024-02-20")
     assert doc.meta.provenance == {"title": "text", "issuer": "text", "date": "text"}
     assert [(c.clause_id, c.text) for c in doc.clauses][-2:] == [

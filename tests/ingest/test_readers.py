@@ -33,31 +33,21 @@ def _shape(doc) -> list[tuple]:
 # Bad input
 
 
-def test_empty_file(tmp_path):
-    path = tmp_path / "empty.txt"
-    path.write_bytes(b"")
-    with pytest.raises(ReadError, match=re.escape(f"{path}: the file is empty")):
-        read_source(path)
-
-
-def test_blank_file(tmp_path):
-    path = tmp_path / "blank.md"
-    path.write_bytes(b" \n\t\r\n\n")
-    with pytest.raises(ReadError, match=re.escape(f"{path}: the file is empty")):
-        parse_document(path)
-
-
-def test_only_markup_has_no_text(tmp_path):
-    path = tmp_path / "rules.md"
-    path.write_text("---\n\n* * *\n\n\u3000\u3000\n", encoding="utf-8")
-    with pytest.raises(ReadError, match=re.escape(f"{path}: the file has no text (only blanks or markup)")):
-        parse_document(path)
-
-
-def test_binary_file(tmp_path):
-    path = tmp_path / "image.txt"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with pytest.raises(ReadError, match=re.escape(f"{path}: looks like a binary file (it contains NUL bytes)")):
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("empty.txt", b"", "the file is empty"),
+    ("blank.md", b" \n\t\r\n\n", "the file is empty"),
+    ("rules.md", "---\n\n* * *\n\n\u3000\u3000\n".encode(), "the file has no text (only blanks or markup)"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+     "looks like a binary file (it contains NUL bytes)"),
+    ("broken.docx", b"PK\x03\x04 not really a zip file", "not a readable .docx file"),
+    ("broken.pdf", b"%PDF-1.4\nthis is not a pdf body", "not a readable PDF"),
+    ("empty.pdf", b"", "the file is empty"),
+    ("noise.txt", bytes([0x81, 0x30, 0xFF, 0xFE, 0x07, 0x08]) * 50, "cannot detect the text encoding"),
+])
+def test_bad_input_is_one_sentence_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReadError, match=re.escape(f"{path}: {message}")):
         parse_document(path)
 
 
@@ -72,30 +62,6 @@ def test_unknown_extension_names_the_file_and_the_extension(tmp_path, name, show
 def test_missing_file(tmp_path):
     path = tmp_path / "gone.txt"
     with pytest.raises(ReadError, match=re.escape(f"{path}: cannot read the file")):
-        read_source(path)
-
-
-def test_broken_docx(tmp_path):
-    path = tmp_path / "broken.docx"
-    path.write_bytes(b"PK\x03\x04 not really a zip file")
-    with pytest.raises(ReadError, match=re.escape(f"{path}: not a readable .docx file")):
-        parse_document(path)
-
-
-def test_broken_and_empty_pdf(tmp_path):
-    broken, empty = tmp_path / "broken.pdf", tmp_path / "empty.pdf"
-    broken.write_bytes(b"%PDF-1.4\nthis is not a pdf body")
-    empty.write_bytes(b"")
-    with pytest.raises(ReadError, match=re.escape(f"{broken}: not a readable PDF")):
-        parse_document(broken)
-    with pytest.raises(ReadError, match=re.escape(f"{empty}: the file is empty")):
-        parse_document(empty)
-
-
-def test_undecodable_bytes(tmp_path):
-    path = tmp_path / "noise.txt"
-    path.write_bytes(bytes([0x81, 0x30, 0xFF, 0xFE, 0x07, 0x08]) * 50)
-    with pytest.raises(ReadError, match=re.escape(f"{path}: cannot detect the text encoding")):
         read_source(path)
 
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.responsible import Units, is_agency, paragraph_units, parse_units, trailing_parenthetical
-from tests.ingest.helpers import clause
-
-SZ2024 = "sz-2024-foreign-trade-measures"
-GD = "gd-2014-stabilize-trade"
-SZ2022 = "sz-2022-cross-border-ecommerce"
-DRAFT = "sz-trade-integration-draft"
-CUSTOMS = "sz-customs-business-environment-20"
+from tests.ingest.helpers import CUSTOMS, DRAFT, GD, SZ2022, SZ2024, clause
 
 # ---------------------------------------------------------------------------------------------
 # trailing_parenthetical
