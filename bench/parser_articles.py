@@ -21,12 +21,12 @@ import argparse
 import json
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.model import ParsedDocument
 from ingest.pipeline import parse_document
+from ingest.text import squash
 
 ROOT = Path(__file__).resolve().parent.parent
 _CANDIDATES = (ROOT.parent / "shared/external/stard-dev", ROOT.parent.parent / "shared/external/stard-dev")
@@ -42,7 +42,7 @@ def default_stard_dir() -> Path | None:
 
 
 def norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return squash(text)
 
 
 @dataclass(frozen=True, slots=True)

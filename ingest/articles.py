@@ -23,11 +23,11 @@ grouping heading wherever it appears again as a heading.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from .model import Block, Clause, Item, NumberingStyle
 from .numbering import Label, match_label
+from .text import squash
 
 ARTICLE = NumberingStyle.DI_TIAO
 # Titles of statutes and rules (《立法法》: 法律, 行政法规 (条例, 规定, 办法), 规章, 司法解释 (解释, 规定, 批复)).
@@ -254,10 +254,6 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def item_covering(clause: Clause, quote: str) -> Item | None:
     """The innermost item of an article whose text holds `quote` (compared as the gold files compare:
     NFKC, whitespace removed), for a citation of one item ("第十八条第（三）项"); None when the quote is
@@ -265,10 +261,10 @@ def item_covering(clause: Clause, quote: str) -> Item | None:
 
         item_covering(第五条, "国际转口贸易") -> Item("（三）", …)
     """
-    want = _squeezed(quote)
+    want = squash(quote)
     found = None
     for item in clause.items:
-        if want and want in _squeezed(clause.text[item.start:item.end]):
+        if want and want in squash(clause.text[item.start:item.end]):
             if found is None or (found.start <= item.start and item.end <= found.end):
                 found = item
     return found

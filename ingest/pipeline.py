@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from .manifest import Manifest, ManifestEntry
 from .metadata import extract
 from .model import ClauseKind, DocumentMeta, ParsedDocument, Status
 from .readers import SUPPORTED_SUFFIXES, read_source
+from .text import nfkc, squash
 
 # Folders and files inside a corpus folder that are not documents.
 RESOURCE_DIRS = {"resources", "translations"}
@@ -60,13 +60,9 @@ def discover(paths: Iterable[Path]) -> Discovered:
 
 def doc_id_for(path: Path) -> str:
     """A document id from a file name: "Guangdong Plan 2014.txt" -> "guangdong-plan-2014"."""
-    stem = unicodedata.normalize("NFKC", path.stem).strip().lower()
+    stem = nfkc(path.stem).strip().lower()
     slug = re.sub(r"[^\w.-]+", "-", stem).strip("-.")
     return slug or "document"
-
-
-def _norm(value: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
 
 
 def merge_meta(doc_id: str, stated, entry: ManifestEntry | None, warnings: list[str]) -> DocumentMeta:
@@ -78,7 +74,7 @@ def merge_meta(doc_id: str, stated, entry: ManifestEntry | None, warnings: list[
     if entry:
         for name, value in entry.values.items():
             found = values.get(name)
-            if found not in (None, "unknown") and _norm(str(found)) != _norm(value):
+            if found not in (None, "unknown") and squash(str(found)) != squash(value):
                 warnings.append(f"manifest {name} {value!r} differs from the text's {found!r}; using the manifest")
             values[name] = value
             provenance[name] = entry.origins[name]
