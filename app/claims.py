@@ -26,7 +26,6 @@ from ingest.responsible import is_agency
 
 # a run of CJK ending in a unit word: "深圳市商务局", "海关总署", "市发展改革委"
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:管理委员会|委员会|办公室|管委会|海关总署|海关|政府|总署|分署|银行|局|厅|委|署|办)")
-_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}?[省市区县]|市|省|区|县)")
 _EN_UNIT = re.compile(
     r"(?:(?:[A-Z][a-z]+|of|and|for|the)\s+){0,6}?"
     r"(?:Bureau|Ministry|Department|Commission|Administration|Customs|Committee|Office|Council|Government)"
@@ -45,27 +44,26 @@ def _fold(text: str) -> str:
 
 
 def _zh_units(sentence: str) -> list[str]:
-    out = []
-    for m in _ZH_UNIT.finditer(sentence):
-        name = m.group(0)
-        # "由市科技局" -> "市科技局": drop a leading function word the lazy match took along
-        name = re.sub(r"^(?:由|经|向|和|与|及|或|会同|联合|请|对|在|是|为)", "", name)
-        if len(name) >= 3 and is_agency(name):
-            out.append(name)
-    return out
+    """Unit names ending a run of CJK: "该项审批由省商务厅负责" -> ["该项审批由省商务厅"] (the run; see _backed_zh)."""
+    return [m.group(0) for m in _ZH_UNIT.finditer(sentence) if len(m.group(0)) >= 3 and is_agency(m.group(0))]
 
 
-def _backed_zh(name: str, sources: str) -> bool:
-    if name in sources:
-        return True
-    bare = _PLACE_PREFIX.sub("", name)
-    return len(bare) >= 2 and bare in sources
+def _backed_zh(run: str, sources: str) -> bool:
+    """A run is backed when some ending of it of three or more characters is in the sources: "由省国税局" by
+    "省国税局", "深圳市商务局" by "市商务局" or "商务局"."""
+    return any(run[i:] in sources for i in range(len(run) - 2))
+
+
+def _name(run: str) -> str:
+    """The unit's name for a message: from the last place word on ("该项审批由省商务厅" -> "省商务厅")."""
+    at = max(run.rfind(c, 0, len(run) - 2) for c in "省市区县")
+    return run[at:] if at >= 0 else run[-4:]
 
 
 def unbacked_agencies(sentence: str, clause_texts: list[str], clause_texts_en: list[str] = ()) -> list[str]:
     """Agencies the sentence names that none of its cited clauses (or their translations) names."""
     zh_sources = _fold(" ".join(clause_texts))
-    missing = [n for n in _zh_units(_fold(sentence)) if not _backed_zh(n, zh_sources)]
+    missing = [_name(n) for n in _zh_units(_fold(sentence)) if not _backed_zh(n, zh_sources)]
     en_sources = " ".join(clause_texts_en).lower()
     for m in _EN_UNIT.finditer(unicodedata.normalize("NFKC", sentence)):
         name = _EN_STOP.sub("", m.group(0).strip())
