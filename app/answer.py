@@ -14,12 +14,13 @@ quotes stay verbatim.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from ingest.model import ClauseKind
-from ingest.text import sentence_spans, to_script
+from ingest.model import Clause, ClauseKind
+from ingest.text import sentence_spans, sentences, squash, to_script
 from retrieval.glossary import Glossary
 from retrieval.language import Language
 from retrieval.query import Query
@@ -69,10 +70,36 @@ class Answer:
     script: str = "simplified"
 
 
+@dataclass(frozen=True, slots=True)
+class RowUnits:
+    """Who carries out the quoted part of a clause: (row 附件 第16项, ("市商务局", "市贸促委"), ("市商务局",));
+    `row` None when the units are the clause's own."""
+
+    row: Clause | None
+    responsible: tuple[str, ...]
+    lead: tuple[str, ...]
+
+
+def quoting_rows(quote: str, rows: list[Clause]) -> list[Clause]:
+    """The annex rows whose task text holds a sentence of the quote: a draft's task lists its units per row,
+    and the task's own clause carries the union of all its rows, so the rows say who does the quoted part.
+
+        quote "……支持有条件和意愿的大型商贸、物流、供应链企业“走出去”，开拓国际市场……"
+        rows  [第16项 "支持有条件和意愿的大型商贸…“走出去”…"  市商务局牵头，市贸促委, 第17项 "进一步优化…" 市市场监管局]
+        -> [第16项]
+    """
+    parts = [squash(s).strip("。；;，,") for part in quote.split("……") for s in sentences(part)]
+    parts = [p for p in parts if len(p) >= 8]
+    return [r for r in rows if any(p in squash(r.text) for p in parts)]
+
+
 class ExtractiveAnswerer:
     def __init__(self, *, glossary: Glossary, config: AnswerConfig | None = None,
-                 model: Answerability | None = None, today: date | None = None) -> None:
+                 model: Answerability | None = None, today: date | None = None,
+                 clauses: Mapping[str, Clause] | None = None) -> None:
+        """`clauses` (clause id -> clause) lets an answer name the annex rows behind a task's units."""
         self.glossary = glossary
+        self.clauses = clauses or {}
         self.config = config or AnswerConfig()
         self.model = model or Answerability.load(DEFAULT_MODEL)
         self.today = today or date.today()
@@ -167,12 +194,19 @@ class ExtractiveAnswerer:
             out += [to_script(before, "traditional"), sep]
         return "".join(out) + to_script(rest, "traditional")
 
+    def units(self, clause: Clause, quote: str) -> list[RowUnits]:
+        """Who is responsible for the quoted part: the quoting annex rows' units, else the clause's own."""
+        rows = quoting_rows(quote, [self.clauses[r] for r in clause.annex_rows if r in self.clauses])
+        if rows:
+            return [RowUnits(r, r.responsible, r.lead) for r in rows]
+        return [RowUnits(None, clause.responsible, clause.lead)] if clause.responsible else []
+
     def _zh_part(self, n: int, hit: Hit, quote: str) -> str:
         c = hit.clause
         line = f"根据{frames.zh_source(hit.document)}{frames.zh_clause_ref(c)}：“{quote}”[{n}]"
-        if c.responsible:
-            lead = f"（牵头：{'、'.join(c.lead)}）" if c.lead else ""
-            line += f"\n责任单位：{'、'.join(c.responsible)}{lead}。"
+        for u in self.units(c, quote):
+            names = "、".join(f"{r}（牵头）" if r in u.lead else r for r in u.responsible)
+            line += f"\n责任单位{f'（{u.row.label}）' if u.row else ''}：{names}。"
         return line
 
     def _en_part(self, n: int, hit: Hit, quote: str, query: Query) -> str:
@@ -186,10 +220,11 @@ class ExtractiveAnswerer:
             lines.append("No English translation of this clause is available; the Chinese original below is the "
                          "authoritative wording.")
         lines.append(f"Original wording (Chinese): “{quote}”")
-        if c.responsible:
-            names = [f"{self.glossary.english(r)} ({r})" if self.glossary.english(r) else r for r in c.responsible]
-            lead = [f"{self.glossary.english(r) or r} ({r})" for r in c.lead]
-            lines.append("Responsible: " + "; ".join(names) + "." + (f" Lead (牵头): {'; '.join(lead)}." if lead else ""))
+        for u in self.units(c, quote):
+            names = [(f"{self.glossary.english(r)} ({r})" if self.glossary.english(r) else r)
+                     + (", lead (牵头)" if r in u.lead else "") for r in u.responsible]
+            row = f" ({frames.en_clause_ref(u.row)})" if u.row else ""
+            lines.append(f"Responsible{row}: " + "; ".join(names) + ".")
         return "\n".join(lines)
 
     def _refusal(self, query: Query, hits: list[Hit], probabilities: list[float]) -> Answer:

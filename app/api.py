@@ -275,7 +275,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
         filters = filters_of(doc, issuer, date_from, date_to, status)
         with computing:
             hits = qa.search(q, k=k, filters=filters)
-        return SearchOut(query=q, results=[to_citation(h.clause, h.document, score=h.score) for h in hits])
+        return SearchOut(query=q, results=[to_citation(h.clause, h.document, score=h.score, item=h.item) for h in hits])
 
     @app.get("/api/documents", response_model=list[DocumentOut])
     def documents() -> list[DocumentOut]:

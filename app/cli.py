@@ -117,7 +117,7 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
         raise _fail(exc) from None
     for rank, h in enumerate(hits, start=1):
         if as_json:
-            sys.stdout.write(json.dumps(citation_dict(h.clause, h.document, score=h.score), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(citation_dict(h.clause, h.document, score=h.score, item=h.item), ensure_ascii=False) + "\n")
         else:
             who = h.document.issuer or "issuer unknown"
             typer.echo(f"[{rank}] {h.score:.3f}  {h.document.title} {h.clause.label}  ({who})")

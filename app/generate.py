@@ -20,6 +20,7 @@ from ingest.numbering import CN_NUMERAL, number_value
 from ingest.text import nfkc, sentences, squash
 
 from .answer import Answer, AnswerMode
+from .claims import flipped_negations, unbacked_agencies
 from .frames import zh_source
 
 SYSTEM = (
@@ -91,11 +92,16 @@ def figures(text: str) -> set[str]:
     return found
 
 
-def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None] | None = None
-           ) -> tuple[list[str], list[str]]:
-    """(kept sentences, reasons for each removed sentence)."""
+def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None] | None = None,
+           context: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """(kept sentences, reasons for each removed sentence).
+
+    `context` holds, per clause, what else may be said of it without quoting it: its document's title and
+    issuer and its responsible units ("深圳市人民政府办公厅 市商务局 市财政局").
+    """
     kept, removed = [], []
     clause_texts_en = clause_texts_en or [None] * len(clause_texts)
+    context = context or [""] * len(clause_texts)
     for sentence in split_sentences(text):
         markers = [int(m) for m in _MARKER.findall(sentence)]
         if not markers:
@@ -117,6 +123,17 @@ def verify(text: str, clause_texts: list[str], clause_texts_en: list[str | None]
         if _EN_WORDS.search(_MARKER.sub("", sentence)) and not any(
                 clause_texts_en[m - 1] for m in markers) and not _CJK_RUN.search(sentence):
             removed.append(f"English wording cannot be checked: the cited clause has no translation: {sentence[:40]}")
+            continue
+        bare = _MARKER.sub("", sentence)
+        english = [t for m in markers if (t := clause_texts_en[m - 1])]
+        agencies = unbacked_agencies(bare, [clause_texts[m - 1] for m in markers] + [context[m - 1] for m in markers],
+                                     english)
+        if agencies:
+            removed.append(f"agency {agencies[0]} is not named in the cited clause: {sentence[:40]}")
+            continue
+        flipped = flipped_negations(bare, [clause_texts[m - 1] for m in markers], english)
+        if flipped:
+            removed.append(f"negation turned round against the cited clause ({flipped[0]}): {sentence[:40]}")
             continue
         share = support(sentence, sources)
         if share is not None and share < MIN_SUPPORT:
@@ -154,7 +171,9 @@ class GroundedGenerator:
         if "NOT_COVERED" in text:
             return replace(extractive, notes=extractive.notes + ("the model found the clauses insufficient",))
         kept, removed = verify(text, [h.clause.text for h in extractive.citations],
-                               [h.clause.text_en for h in extractive.citations])
+                               [h.clause.text_en for h in extractive.citations],
+                               [" ".join([h.document.title or "", h.document.issuer or "", h.document.publisher or "",
+                                          *h.clause.responsible]) for h in extractive.citations])
         if not kept or sum(map(len, kept)) < MIN_SURVIVING_SHARE * len(text.strip()):
             return replace(extractive, mode=AnswerMode.EXTRACTIVE_FALLBACK, notes=extractive.notes + tuple(removed))
         # renumber markers in order of first use, keep only the cited clauses

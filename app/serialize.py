@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
-from retrieval.citations import Citation, to_citation
+from retrieval.citations import Citation, item_of, to_citation
 from retrieval.searcher import Hit
 
 from .answer import Answer
@@ -69,9 +69,9 @@ def viewer_url(doc_id: str, clause_id: str, *, spans: list[tuple[int, int]] = ()
 
 
 def linked(hit: Hit, *, quote_text: str | None = None, base_url: str = "") -> LinkedCitation:
-    citation = to_citation(hit.clause, hit.document, score=hit.score)
-    url = viewer_url(hit.clause.doc_id, hit.clause.clause_id, spans=quote_spans(hit.clause.text, quote_text),
-                     base_url=base_url)
+    spans = quote_spans(hit.clause.text, quote_text)
+    citation = to_citation(hit.clause, hit.document, score=hit.score, item=hit.item or item_of(hit.clause, spans))
+    url = viewer_url(hit.clause.doc_id, hit.clause.clause_id, spans=spans, base_url=base_url)
     return LinkedCitation(**citation.model_dump(), url=url, quote=quote_text)
 
 

@@ -260,7 +260,8 @@ class PolicyQA:
             return self._answerer
 
     def _make_answerer(self, index: LoadedIndex) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config)
+        return ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config,
+                                  clauses={c.clause_id: c for c in index.clauses})
 
     @property
     def chat_model(self):

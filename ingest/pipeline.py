@@ -17,6 +17,7 @@ from .blocks import split_blocks
 from .clauses import parse_structure
 from .errors import ParseError, ReadError
 from .header import read_header
+from .instructions import instruction_like
 from .manifest import Manifest, ManifestEntry
 from .metadata import extract
 from .model import ClauseKind, DocumentMeta, ParsedDocument, Status
@@ -115,6 +116,10 @@ def parse_document(path: Path, manifest: Manifest | None = None, *, display_path
         raise ReadError(f"{name}: the file has no text (only blanks or markup)")
     structure = parse_structure(doc_id, blocks, title=(entry.values.get("title") if entry else None) or header.title)
     warnings = list(structure.warnings)
+    for clause in structure.clauses:
+        if phrase := instruction_like(clause.text):
+            warnings.append(f"{clause.label or clause.clause_id}: text that reads as an instruction to an AI system "
+                            f"(“{phrase}”); kept as document text, never followed — check the source")
     stated = extract(list(structure.preamble), structure.tail, header,
                      body=[c.text for c in structure.clauses if c.label and c.kind is not ClauseKind.ANNEX_ROW])
     meta = merge_meta(doc_id, stated, entry, warnings)

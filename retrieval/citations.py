@@ -49,6 +49,22 @@ class Citation(BaseModel):
     validity: str | None = None
 
 
+def item_of(clause: Clause, spans: list[tuple[int, int]]) -> str | None:
+    """The item the quoted spans (offsets into the clause text) rest on: every span past the article's
+    lead-in lies inside that one item; the outermost such item (项 before its 目).
+
+        clause.text == "第二条 区内企业可以依法开展以下业务：\n（一）研发、加工、制造；\n（二）检测维修：…"
+        item_of(clause, [(0, 19), (33, 40)]) -> "（二）"   (the lead-in, then a span of item (二))
+        item_of(clause, [(20, 40)])          -> None       (across items (一) and (二))
+    """
+    if not clause.items or not spans:
+        return None
+    first = min(i.start for i in clause.items)
+    inner = [(a, b) for a, b in spans if b > first]
+    holding = [i for i in clause.items if inner and all(i.start <= a and b <= i.end for a, b in inner)]
+    return max(holding, key=lambda i: i.end - i.start).label if holding else None
+
+
 def to_citation(clause: Clause, doc: DocumentMeta, *, score: float | None = None,
                 item: str | None = None) -> Citation:
     return Citation(

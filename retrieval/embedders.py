@@ -11,6 +11,7 @@ sentence-transformers model is chosen.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -187,6 +188,40 @@ def as_langchain(embedder: Embedder):
             return embedder.embed_query(text).tolist()
 
     return _PolicyQAEmbeddings()
+
+
+class CheckedOnFirstUse:
+    """An embedder compared with the build's record the first time it embeds, not when the index loads.
+
+    The cross-lingual encoder serves English questions only, and loading it (USE's tokenizer) costs about
+    1.6 s: a cold `policyqa search` of a Chinese question should not pay for it. `check` raises
+    ModelMismatchError; it runs once, before the first vector is returned.
+    """
+
+    def __init__(self, embedder: Embedder, check) -> None:
+        self._embedder = embedder
+        self._check = check
+        self._checked = False
+        self._lock = threading.Lock()
+        self.name = embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self._embedder.dimension
+
+    def _ensure(self) -> None:
+        with self._lock:
+            if not self._checked:
+                self._check(self._embedder)
+                self._checked = True
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self._ensure()
+        return self._embedder.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self._ensure()
+        return self._embedder.embed_query(text)
 
 
 @dataclass(frozen=True)

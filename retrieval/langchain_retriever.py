@@ -28,4 +28,4 @@ class PolicyQARetriever(BaseRetriever):
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         hits = self.searcher.search(query, k=self.k, filters=self.filters)
         return [Document(page_content=h.clause.text, id=h.clause.clause_id,
-                         metadata=citation_dict(h.clause, h.document, score=h.score)) for h in hits]
+                         metadata=citation_dict(h.clause, h.document, score=h.score, item=h.item)) for h in hits]

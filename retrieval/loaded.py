@@ -14,7 +14,7 @@ the last good build.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from ingest.model import Clause, DocumentMeta
 
 from .builds import IndexDir, verify
 from .dense import DenseIndex
-from .embedders import Encoders, fingerprint
+from .embedders import CheckedOnFirstUse, Encoders, fingerprint
 from .layout import DB_NAME, DENSE_PLAN, LANGUAGES, dense_name, lexical_name, passages_name
 from .lexical import LexicalIndex
 from .resources import Resources
@@ -91,17 +91,39 @@ class LoadedIndex:
     def model(self) -> str:
         return self.info.get("model", "?")
 
-    def check_encoders(self, encoders: Encoders) -> None:
-        """Raise ModelMismatchError when the index was built with other embedding models than these."""
+    def check_encoders(self, encoders: Encoders) -> Encoders:
+        """The encoders, checked against the ones the index was built with (ModelMismatchError otherwise).
+
+        Names are compared now; the primary encoder's fingerprint too; the cross encoder's fingerprint the
+        first time it embeds (it loads slowly and Chinese questions never use it).
+        """
         for role, embedder in encoders.named().items():
-            prefix = "" if role == "primary" else f"{role}_"
-            built_with, built_fp = self.info.get(f"{prefix}model"), self.info.get(f"{prefix}model_fingerprint")
-            actual = fingerprint(embedder)
-            if built_with != embedder.name or (built_fp and built_fp != actual):
-                raise ModelMismatchError(
-                    f"the index in {self.build.parent.parent} was built with the {role} embedding model "
-                    f"{built_with!r} (fingerprint {built_fp}), not {embedder.name!r} (fingerprint {actual}); "
-                    "re-run `policyqa ingest` with the models you want to search with")
+            built_with = self.info.get(f"{self._prefix(role)}model")
+            if built_with != embedder.name:
+                raise self._mismatch(role, embedder, fingerprint(embedder))
+        self.check_fingerprint("primary", encoders.primary)
+        if encoders.cross is None:
+            return encoders
+        return replace(encoders, cross=CheckedOnFirstUse(encoders.cross,
+                                                         lambda e: self.check_fingerprint("cross", e)))
+
+    def check_fingerprint(self, role: str, embedder) -> None:
+        built_fp = self.info.get(f"{self._prefix(role)}model_fingerprint")
+        actual = fingerprint(embedder)
+        if built_fp and built_fp != actual:
+            raise self._mismatch(role, embedder, actual)
+
+    @staticmethod
+    def _prefix(role: str) -> str:
+        return "" if role == "primary" else f"{role}_"
+
+    def _mismatch(self, role: str, embedder, actual: str) -> ModelMismatchError:
+        built_with = self.info.get(f"{self._prefix(role)}model")
+        built_fp = self.info.get(f"{self._prefix(role)}model_fingerprint")
+        return ModelMismatchError(
+            f"the index in {self.build.parent.parent} was built with the {role} embedding model "
+            f"{built_with!r} (fingerprint {built_fp}), not {embedder.name!r} (fingerprint {actual}); "
+            "re-run `policyqa ingest` with the models you want to search with")
 
     def cosine(self, language: str, encoder: str, position: int, query: np.ndarray) -> float:
         """Best cosine between the query and any passage of the clause (0 when it has none in that language)."""

@@ -98,6 +98,7 @@ class Hit:
     raw: float                        # the ranker's score (comparable within one question)
     features: tuple[float, ...] = ()  # the candidate's features, in FEATURES order
     sources: tuple[str, ...] = ()     # which rankings found it: "bm25_zh", "cos_zh", "lookup", …
+    item: str | None = None           # the item a reference names in this clause: 第十八条第（三）项 -> "（三）"
 
     def feature(self, name: str) -> float:
         return self.features[FEATURES.index(name)] if self.features else 0.0
@@ -116,7 +117,7 @@ class HybridSearcher:
     def __init__(self, index: LoadedIndex, encoders: Encoders, *, ranker: Ranker,
                  config: SearchConfig = SearchConfig(), check_model: bool = True) -> None:
         if check_model:
-            index.check_encoders(encoders)
+            encoders = index.check_encoders(encoders)
         self.index = index
         self.encoders = encoders
         self.ranker = ranker
@@ -160,8 +161,10 @@ class HybridSearcher:
             row = found.matrix[r]
             sources = tuple(name.removesuffix("_rank") for name in FEATURES
                             if name.endswith("_rank") and row[FEATURES.index(name)] > 0)
+            item = None
             if found.lookup == position:
                 sources += ("lookup",)
+                item = query.reference.item_label(clause) if query.reference else None
             hits.append(Hit(clause, self.index.documents[clause.doc_id], round(float(1 / (1 + np.exp(-raw[r]))), 4),
-                            round(float(raw[r]), 4), tuple(round(float(x), 5) for x in row), sources))
+                            round(float(raw[r]), 4), tuple(round(float(x), 5) for x in row), sources, item))
         return hits

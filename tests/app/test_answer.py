@@ -92,3 +92,19 @@ def test_in_force_questions_state_date_and_status_and_claim_nothing(real_service
 def test_config_validation():
     with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         AnswerConfig(threshold=1.5)
+
+
+def test_a_drafts_task_names_the_units_of_the_annex_row_that_quotes_it(real_service):
+    # task 6. carries the units of its rows 16 (市商务局牵头，市贸促委) and 17 (市市场监管局); the question is about row 16's part
+    answer = real_service.ask("内外贸一体化方案里支持大型商贸物流企业“走出去”这项任务谁牵头？")
+    assert answer.citations[0].clause.clause_id == "sz-trade-integration-draft#2.2.6"
+    assert "责任单位（附件 第16项）：市商务局（牵头）、市贸促委。" in answer.text
+    assert "市市场监管局" not in answer.text
+
+
+def test_each_quoting_row_is_named_with_its_lead_in_english(real_service):
+    answer = real_service.ask("Who leads promoting the 'credit insurance + guarantee' financing model in Shenzhen's "
+                              "draft plan for integrating domestic and foreign trade?")
+    rows = [line for line in answer.text.splitlines() if line.startswith("Responsible")]
+    assert rows and all("of the annex)" in line for line in rows)
+    assert any("(市商务局), lead (牵头)" in line and "中国出口信用保险公司深圳分公司" in line for line in rows)

@@ -104,3 +104,20 @@ def test_english_figures_are_checked_against_the_translation_and_unverifiable_en
     assert kept == [] and "figure 2 is not stated" in removed[0]
     kept, removed = verify("Refunds are approved quickly for every exporter [1].", [CLAUSE], [None])
     assert kept == [] and "cannot be checked" in removed[0]
+
+
+def test_an_agency_the_cited_clause_does_not_name_is_removed(extractive):
+    faithful = "广东省规定，符合条件的出口业务“在20个工作日内完成退（免）税审批手续”[1]。"
+    answer = _generate(extractive, "该项审批由省商务厅负责[1]。" + faithful)
+    assert answer.mode == "generated" and "省商务厅" not in answer.text and answer.text.startswith(faithful)
+    assert any("agency 省商务厅 is not named" in n for n in answer.notes)
+    # the clause's responsible units may be named
+    answer = _generate(extractive, "省国税局、省财政厅负责确保及时足额退税[1]。" + faithful)
+    assert answer.text.startswith("省国税局、省财政厅负责确保及时足额退税[1]。")
+
+
+def test_a_negation_turned_round_is_removed(extractive):
+    faithful = "广东省规定，符合条件的出口业务“在20个工作日内完成退（免）税审批手续”[1]。"
+    answer = _generate(extractive, "出口退税不需要网上申报[1]。" + faithful)
+    assert "不需要网上申报" not in answer.text and answer.text.startswith(faithful)
+    assert any("negation turned round" in n for n in answer.notes)

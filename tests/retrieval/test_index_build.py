@@ -131,6 +131,22 @@ def test_searching_with_another_model_is_a_clear_error(tmp_path):
         HybridSearcher(loaded, Encoders(FakeEmbedder(dimension=32)), ranker=Ranker())
 
 
+def test_the_cross_encoder_is_checked_when_first_used(tmp_path):
+    corpus = _corpus(tmp_path, ["sz-customs-business-environment-20"])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="fake-embedder")
+    PolicyQA(settings, encoders=Encoders(FakeEmbedder(), FakeEmbedder(name="fake-cross"))).ingest()
+    loaded = LoadedIndex.open(IndexDir(tmp_path / "index"))
+    with pytest.raises(ModelMismatchError, match="cross embedding model 'fake-cross'"):
+        HybridSearcher(loaded, Encoders(FakeEmbedder(), FakeEmbedder(name="other-cross")), ranker=Ranker())
+    # same name, other weights: loading succeeds, a Chinese question never touches the cross encoder ...
+    wrong = FakeEmbedder(name="fake-cross", dimension=32)
+    searcher = HybridSearcher(loaded, Encoders(FakeEmbedder(), wrong), ranker=Ranker())
+    assert searcher.search("出口锂电池危险货物的包装", k=3)
+    # ... and the first English question finds the mismatch before any vector is used
+    with pytest.raises(ModelMismatchError, match="cross embedding model 'fake-cross'.*fingerprint"):
+        searcher.search("packaging of lithium batteries for export", k=3)
+
+
 def test_hnsw_above_threshold(tmp_path):
     corpus = _corpus(tmp_path, ["sz-customs-business-environment-20"])
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedding_model="fake-embedder", hnsw_above=10)
