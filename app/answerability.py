@@ -60,8 +60,8 @@ _ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|�
                           r"how (many|much|long|big|large|high|fast|soon|often)|by how|"
                           r"\b(what|which)\b.{0,30}\b(number|amount|rate|percentage|share|size|total|limit|quota|"
                           r"cap|threshold|ratio|figure|level|sum)\b", re.I)
-_NUMBER = re.compile(rf"\d+(\.\d+)?\s*(%|％|个|家|项|天|日|年|月|元|万|亿|倍|次|批|列|条|架|班|平方米|米|吨|小时|周|成|岁)|"
-                     rf"[{_CN}]+\s*(个|家|项|天|倍|次|批|列|架|班|万|亿|成)|百分之|翻一番|减半")
+# a figure stated: any Arabic number, or Chinese numerals with a measure word ("三年", "两倍", "20个工作日")
+_NUMBER = re.compile(rf"\d|百分之|翻一番|减半|[{_CN}]+\s*(个|家|项|天|日|年|月|周|倍|次|批|列|架|班|万|亿|成|条|类|种|所|座|艘|小时)")
 _PERSON = re.compile(r"个人|市民|居民|消费者|自然人|外籍员工|员工|职工|游客|旅客|\b(personal|individuals?|residents?|"
                      r"citizens?|consumers?|tourists?|employees?|workers?|travell?ers?)\b", re.I)
 _LOCAL = re.compile(r"本地|本市|自己|另外|市政府|市级|市里|\b(own|local|municipal|city government)\b", re.I)

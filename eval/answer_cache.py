@@ -2,7 +2,8 @@
 
     cache = retrieved(ts, k=10)                      # searches every question once
     write_cache(cache, Path("index/answer-cache/gold-train.json"))
-    cache = read_cache(Path(...)); hits = cache.hits(qa, 0)   # Hit objects rebuilt from the index, no search
+    cache = read_cache(Path(...), questions); hits = cache.hits(qa, 0)   # Hit objects rebuilt, no search
+    answer_set(cache, qa)                            # -> eval.answer_train.AnswerSet, features recomputed
 
 Only what search produced is stored (clause ids, ranker scores, ranker features, sources); answer features are
 recomputed from the rebuilt hits, so a new feature needs no new search. Plain JSON: nothing executable is loaded.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from retrieval.searcher import Hit
 
+from .answer_train import AnswerSet, build_set
 from .gold import GoldQuestion
 
 
@@ -63,3 +65,9 @@ def read_cache(path: Path, questions: list[GoldQuestion]) -> Retrieved:
     data = json.loads(path.read_text(encoding="utf-8"))
     by_id = dict(zip(data["ids"], data["rows"]))
     return Retrieved(data["set"], data["k"], list(questions), [by_id[q.id] for q in questions])
+
+
+def answer_set(cache: Retrieved, qa) -> AnswerSet:
+    """The cached hits as training examples: the questions parsed again, the answer features computed afresh."""
+    return build_set(cache.set_name, cache.questions, [qa.parse(q.question) for q in cache.questions],
+                     [cache.hits(qa, i) for i in range(len(cache.questions))])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from app.answerability import ANSWER_FEATURES
+from eval.answer_cache import Retrieved, read_cache, write_cache
 from eval.answer_train import AnswerSet, choose_threshold, decide, fit_answerability, within_targets
 from eval.gold import load_gold
 from eval.report import reliability
@@ -82,3 +83,14 @@ def test_reliability_bins_predictions_against_evidence():
     rows = reliability([result(True, [0.95, 0.05], [True, False]), result(False, [0.92], [])])
     assert rows == [{"bin": "0.0-0.1", "mean_predicted": 0.05, "observed": 0.0, "count": 1},
                     {"bin": "0.9-1.0", "mean_predicted": 0.935, "observed": 0.5, "count": 2}]
+
+
+def test_the_cache_of_retrieved_hits_round_trips_as_json_by_question_id(gold, tmp_path):
+    qs = [gold["una-047"], gold["una-118"]]
+    rows = [[{"clause_id": "gd-2014-stabilize-trade#6.18", "score": 0.9, "raw": 2.1, "features": [0.5, 1.0],
+              "sources": ["bm25_zh"]}], []]
+    write_cache(Retrieved("gold-train", 10, qs, rows), tmp_path / "c.json")
+    back = read_cache(tmp_path / "c.json", [qs[1], qs[0]])
+    assert back.rows == [rows[1], rows[0]] and back.k == 10 and back.set_name == "gold-train"
+    with pytest.raises(KeyError):
+        read_cache(tmp_path / "c.json", [gold["una-001"]])
