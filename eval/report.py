@@ -16,7 +16,8 @@ from .runner import EvalRun, cutoffs, to_json
 
 RETRIEVAL = ("questions", "hit@1", "hit@{k}", "mrr", "recall@1", "recall@5", "recall@{k}")
 ANSWERS = ("citation_coverage", "issuer_accuracy", "clause_accuracy", "responsible_accuracy",
-           "refusal_rate_unanswerable", "false_refusal_rate", "latency_p50_ms", "latency_p95_ms")
+           "refusal_rate_unanswerable", "false_refusal_rate", "short_figure", "figure_answered",
+           "latency_p50_ms", "latency_p95_ms")
 
 
 def _fmt(value) -> str:
@@ -73,10 +74,36 @@ def _facet_rows(run: EvalRun, facet: str) -> list[str]:
     return rows
 
 
+def reliability(results, bins: int = 10) -> list[dict]:
+    """Predicted P(answers) of every retrieved clause against whether it holds evidence, in probability bins:
+    [{"bin": "0.9-1.0", "mean_predicted": 0.95, "observed": 0.93, "count": 212}, …] (unanswerable: none does)."""
+    pairs = [(p, bool(rel) and r.answerable) for r in results
+             for p, rel in zip(r.evidence_scores, r.relevant or [False] * len(r.evidence_scores))]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == hi)]
+        if inside:
+            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "mean_predicted": round(sum(p for p, _ in inside) / len(inside), 4),
+                        "observed": round(sum(y for _, y in inside) / len(inside), 4), "count": len(inside)})
+    return out
+
+
+def reliability_table(run: EvalRun) -> str:
+    lines = ["| split | bin | mean predicted | observed | clauses |", "|---|---|---|---|---|"]
+    for split in ("train", "test", None):
+        chosen = [r for r in run.results if r.split == split]
+        for row in reliability(chosen):
+            lines.append(f"| {split or 'unsplit'} | {row['bin']} | {row['mean_predicted']:.3f} | {row['observed']:.3f} | "
+                         f"{row['count']} |")
+    return "\n".join(lines)
+
+
 def markdown(run: EvalRun) -> str:
     failures = [r for r in run.results if r.answerable and not any(r.relevant[:1])]
     wrong_answers = [r for r in run.results if not r.answerable and not r.refused]
     wrong_refusals = [r for r in run.results if r.answerable and r.refused]
+    no_short = [r for r in run.results if r.short_verbatim is False]
     parts = [
         "# PolicyQA evaluation", "",
         "Settings: " + ", ".join(f"{k}={v}" for k, v in run.settings.items()), "",
@@ -86,6 +113,9 @@ def markdown(run: EvalRun) -> str:
         "## Retrieval by tag", "", table(run, _facet_rows(run, "tag:")), "",
         "## Answers by tag", "", table(run, _facet_rows(run, "tag:"), "answers"), "",
         "## Unanswerable questions by kind", "", table(run, _facet_rows(run, "kind:"), "answers"), "",
+        "## Reliability of the answerability probabilities", "",
+        "Every retrieved clause of the questions run: the probability that it answers, against whether it holds "
+        "an evidence quote (never, for an unanswerable question).", "", reliability_table(run), "",
         f"## Answerable questions whose first retrieved clause is not relevant ({len(failures)})", "",
     ]
     parts += [f"- {r.id} ({r.split or '-'}): {r.question} — got {r.retrieved[0] if r.retrieved else 'nothing'}"
@@ -95,6 +125,10 @@ def markdown(run: EvalRun) -> str:
               for r in wrong_answers]
     parts += ["", f"## Answerable questions that were refused ({len(wrong_refusals)})", ""]
     parts += [f"- {r.id} ({r.split or '-'}): {r.question}" for r in wrong_refusals]
+    parts += ["", f"## Answered figure questions without a verbatim short answer ({len(no_short)})", "",
+              "`short_figure` in the tables: the share of answered figure questions (tagged numeric, or asking for "
+              "days, a date, a percentage, an amount or a count) whose `short` is a substring of a cited clause.", ""]
+    parts += [f"- {r.id} ({r.split or '-'}): {r.question} — short {r.short!r}" for r in no_short]
     return "\n".join(parts) + "\n"
 
 

@@ -11,6 +11,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ingest.text import fold
+from retrieval.asked import asked_type
+
 from .gold import GoldQuestion
 from .metrics import hit_at_k, mean, percentile, recall_at_k, reciprocal_rank, relevance
 
@@ -38,6 +41,9 @@ class QuestionResult:
     recall: dict[int, float] = field(default_factory=dict)  # cutoff -> recall (answerable questions): {1: 0.5, 5: 1.0}
     baselines: dict[str, list[bool]] = field(default_factory=dict)         # baseline name -> relevance of its top k
     baseline_recall: dict[str, dict[int, float]] = field(default_factory=dict)
+    figure_question: bool = False       # tagged numeric, or asks for a figure (days, date, percent, money, count)
+    short: str | None = None            # the answer's direct answer
+    short_verbatim: bool | None = None  # answered figure question: is `short` a substring of a cited clause?
 
 
 @dataclass
@@ -67,6 +73,19 @@ def _evidence_checks(q: GoldQuestion, answer) -> tuple[float | None, list[bool],
     return covered / len(q.evidence), issuers, clauses, responsible
 
 
+FIGURE_TYPES = ("days", "date", "percent", "money", "count")
+
+
+def is_figure_question(q: GoldQuestion) -> bool:
+    """Tagged numeric, or asking for a figure: "出口退税审批要多少个工作日？" -> True; "由哪个部门负责？" -> False."""
+    return "numeric" in q.tags or asked_type(fold(q.question)) in FIGURE_TYPES
+
+
+def short_verbatim(answer) -> bool:
+    """The issue's check for an answered figure question: a direct answer, word for word in a cited clause."""
+    return bool(answer.short) and any(answer.short in h.clause.text for h in answer.citations)
+
+
 def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None) -> QuestionResult:
     started = time.perf_counter()
     history = [{"role": t.role, "content": t.content} for t in q.history]
@@ -82,6 +101,10 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
         latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
         top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
         kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
+    result.figure_question = is_figure_question(q)
+    result.short = answer.short
+    if result.figure_question and q.answerable and not answer.refused:
+        result.short_verbatim = short_verbatim(answer)
     for name, baseline in (baselines or {}).items():
         ranked = baseline(q.question, k)
         result.baselines[name] = relevance(ranked, q.evidence)
@@ -119,6 +142,9 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "responsible_accuracy": share([c for r in answerable for c in r.responsible_checks]),
         "refusal_rate_unanswerable": share([r.refused for r in unanswerable]),
         "false_refusal_rate": share([r.refused for r in answerable]),
+        # answered (answerable) figure questions whose `short` is present and verbatim in a cited clause
+        "short_figure": share([r.short_verbatim for r in answerable if r.short_verbatim is not None]),
+        "figure_answered": sum(1 for r in answerable if r.short_verbatim is not None),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }

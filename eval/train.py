@@ -20,13 +20,12 @@ from pathlib import Path
 
 import lightgbm
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
-from app.answerability import Answerability, features as answer_features
 from retrieval.features import FEATURES
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest
 
+from .answer_train import AnswerSet, build_set, fit_answerability
 from .gold import GoldQuestion
 from .metrics import mean, recall_at_k, relevance
 from .runner import bm25_baseline_for
@@ -162,108 +161,23 @@ def _write_json(path: Path, data) -> None:
 
 # ---------------------------------------------------------------- answerability
 
-@dataclass
-class AnswerExamples:
-    """The top-k retrieved clauses of every question: answer features, 0/1 labels (the clause holds evidence)."""
-
-    set_name: str
-    questions: list[GoldQuestion]
-    matrices: list[np.ndarray]
-    labels: list[np.ndarray]
-
-
-def answer_examples(ts: TrainingSet, k: int, progress=None) -> AnswerExamples:
-    out = AnswerExamples(ts.name, [], [], [])
+def answer_examples(ts: TrainingSet, k: int, progress=None) -> AnswerSet:
+    """Every question of a set searched alone: its top-k hits, their answer features and evidence labels."""
+    queries, hits = [], []
     task = progress.task(f"answers {ts.name}", total=len(ts.questions)) if progress else None
     for q in ts.questions:
         if progress:
             progress.advance(task)
         query = ts.qa.parse(q.question)
-        hits = ts.qa.searcher.search(query, k=k)
-        if not hits:
-            continue
-        out.questions.append(q)
-        out.matrices.append(answer_features(query, hits))
-        out.labels.append(np.array([bool(q.answerable) and any(e.covered_by(h.clause.text) for e in q.evidence)
-                                    for h in hits], dtype=np.int32))
-    return out
-
-
-def _fit_logistic(X: np.ndarray, y: np.ndarray) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
-    mean_, scale = X.mean(axis=0), X.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=0.5, max_iter=2000)
-    model.fit((X - mean_) / scale, y)
-    return model, mean_, scale
-
-
-def _decisions(examples: list[AnswerExamples], probs: list[list[np.ndarray]], threshold: float) -> dict:
-    """Answer/refuse decisions at a threshold: right = refused a near-miss, or cited a clause holding evidence."""
-    right = answered_ok = refused_ok = n_ans = n_un = 0
-    for ex, per_q in zip(examples, probs):
-        for q, p, lab in zip(ex.questions, per_q, ex.labels):
-            cited = p >= threshold
-            if q.answerable:
-                n_ans += 1
-                ok = bool(cited.any() and lab[cited].any())
-                answered_ok += ok
-            else:
-                n_un += 1
-                ok = not cited.any()
-                refused_ok += ok
-            right += ok
-    total = n_ans + n_un
-    return {"accuracy": right / total if total else 0.0, "answered_right": answered_ok / n_ans if n_ans else None,
-            "refused_right": refused_ok / n_un if n_un else None}
+        queries.append(query)
+        hits.append(ts.qa.searcher.search(query, k=k))
+    return build_set(ts.name, ts.questions, queries, hits)
 
 
 def train_answerability(sets: list[TrainingSet], *, out_path: Path, k: int = 10, folds: int = 5,
                         progress=None) -> dict:
-    """Fit the logistic model on every set's questions, choose one threshold on out-of-fold probabilities
-    (the one that gets most questions right: near-misses refused, answerable ones answered from a clause that
-    holds the evidence), record the reliability curve, write the JSON model and return its card."""
-    examples = [answer_examples(ts, k, progress) for ts in sets]
-    oof: list[list[np.ndarray]] = [[np.zeros(0)] * len(ex.questions) for ex in examples]
-    for fold in range(folds):
-        X, y = [], []
-        for ex in examples:
-            for q, m, lab in zip(ex.questions, ex.matrices, ex.labels):
-                if _fold_of(q.id, folds) != fold:
-                    X.append(m)
-                    y.append(lab)
-        model, mean_, scale = _fit_logistic(np.vstack(X), np.concatenate(y))
-        for e, ex in enumerate(examples):
-            for i, (q, m) in enumerate(zip(ex.questions, ex.matrices)):
-                if _fold_of(q.id, folds) == fold:
-                    oof[e][i] = model.predict_proba((m - mean_) / scale)[:, 1]
-    # balanced: a wrong refusal and a wrong answer count the same, however many of each kind the sets hold
-    candidates = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
-    scored = []
-    for t in candidates:
-        d = _decisions(examples, oof, t)
-        scored.append(((d["answered_right"] + d["refused_right"]) / 2, t))
-    threshold = max(scored, key=lambda st: (round(st[0], 6), -abs(st[1] - 0.5)))[1]
-    # reliability: predicted probability vs how often such clauses really hold the evidence (out of fold)
-    p_all = np.concatenate([p for per_q in oof for p in per_q])
-    y_all = np.concatenate([lab for ex in examples for lab in ex.labels])
-    bins = np.linspace(0, 1, 11)
-    curve = []
-    for lo, hi in zip(bins[:-1], bins[1:]):
-        inside = (p_all >= lo) & (p_all < hi if hi < 1 else p_all <= hi)
-        if inside.any():
-            curve.append({"bin": f"{lo:.1f}-{hi:.1f}", "mean_predicted": round(float(p_all[inside].mean()), 4),
-                          "observed": round(float(y_all[inside].mean()), 4), "count": int(inside.sum())})
-    model, mean_, scale = _fit_logistic(np.vstack([m for ex in examples for m in ex.matrices]), y_all)
-    card = {"trained_at": time.strftime("%Y-%m-%d"), "k": k, "folds": folds, "threshold_rule":
-            "maximises balanced right decisions (answered from evidence, near-misses refused) on out-of-fold "
-            "probabilities of all sets pooled; one threshold for every language",
-            "sets": {ex.set_name: {"questions": len(ex.questions),
-                                   "unanswerable": sum(1 for q in ex.questions if not q.answerable),
-                                   "out_of_fold_at_threshold": _decisions([ex], [p], threshold)}
-                     for ex, p in zip(examples, oof)},
-            "reliability_out_of_fold": curve}
-    result = Answerability(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
-                           tuple(float(v) for v in mean_), tuple(float(v) for v in scale), float(threshold), card)
+    """Fit the answerability model on every set's questions and write it (eval.answer_train.fit_answerability)."""
+    result = fit_answerability([answer_examples(ts, k, progress) for ts in sets], k=k, folds=folds)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _write_json(out_path, result.to_json())
-    return card
+    return result.card
