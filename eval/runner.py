@@ -35,6 +35,7 @@ class QuestionResult:
     responsible_checks: list[bool]
     latency_ms: float
     evidence_scores: list[float] = field(default_factory=list)
+    responsible_exact_checks: list[bool] = field(default_factory=list)  # a draft's task: exactly the quoting rows' units
     top_score: float = 0.0
     split: str | None = None
     kind: str | None = None             # unanswerable kind ("other-region", …)
@@ -54,12 +55,25 @@ class EvalRun:
     settings: dict[str, str]
 
 
-def _evidence_checks(q: GoldQuestion, answer) -> tuple[float | None, list[bool], list[bool], list[bool]]:
+def _exact_units(stated, gold: tuple[str, ...]) -> bool:
+    """The units an answer states for a clause are the gold units, no more, no fewer ("市商务局" matches
+    "深圳市商务局" either way round)."""
+    names = [r for u in stated for r in u.responsible]
+    same = lambda a, b: a in b or b in a  # noqa: E731
+    return bool(names) and all(any(same(g, n) for n in names) for g in gold) and \
+        all(any(same(n, g) for g in gold) for n in names)
+
+
+def _evidence_checks(q: GoldQuestion, answer, units_of=None
+                     ) -> tuple[float | None, list[bool], list[bool], list[bool], list[bool]]:
+    """Coverage, issuer, clause number, responsible (all gold units among the clause's), and responsible
+    exactness on a draft's tasks (`units_of(clause, quote)`: the units the answer states, per quoting row)."""
     if not q.answerable:
-        return None, [], [], []
+        return None, [], [], [], []
     cited = [(h.clause, h.document) for h in answer.citations]
+    quotes = dict(zip([h.clause.clause_id for h in answer.citations], answer.quotes))
     covered = 0
-    issuers, clauses, responsible = [], [], []
+    issuers, clauses, responsible, exact = [], [], [], []
     for ev in q.evidence:
         covering = [(c, d) for c, d in cited if ev.covered_by(c.text)]
         covered += bool(covering)
@@ -70,7 +84,11 @@ def _evidence_checks(q: GoldQuestion, answer) -> tuple[float | None, list[bool],
         if ev.responsible:
             responsible.append(any(all(any(name in r for r in c.responsible) for name in ev.responsible)
                                    for c, _ in covering))
-    return covered / len(q.evidence), issuers, clauses, responsible
+            tasks = [c for c, _ in covering if c.annex_rows]
+            if units_of is not None and (tasks or any(c.annex_rows for c, _ in cited)):
+                exact.append(any(_exact_units(units_of(c, quotes.get(c.clause_id, c.text)), ev.responsible)
+                                 for c in tasks))
+    return covered / len(q.evidence), issuers, clauses, responsible, exact
 
 
 FIGURE_TYPES = ("days", "date", "percent", "money", "count")
@@ -92,13 +110,13 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
     answer = qa.ask(q.question, k=k, history=history or None)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
-    coverage, issuers, clauses, responsible = _evidence_checks(q, answer)
+    coverage, issuers, clauses, responsible, exact = _evidence_checks(q, answer, qa.answerer.units)
     result = QuestionResult(
         id=q.id, lang=q.lang, tags=list(q.tags), answerable=q.answerable, question=q.question,
         retrieved=[h.clause.clause_id for h in answer.retrieved], relevant=relevance(texts, q.evidence),
         refused=answer.refused, cited=[h.clause.clause_id for h in answer.citations],
         citation_coverage=coverage, issuer_checks=issuers, clause_checks=clauses, responsible_checks=responsible,
-        latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
+        responsible_exact_checks=exact, latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
         top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
         kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
     result.figure_question = is_figure_question(q)
@@ -140,6 +158,7 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "issuer_accuracy": share([c for r in answerable for c in r.issuer_checks]),
         "clause_accuracy": share([c for r in answerable for c in r.clause_checks]),
         "responsible_accuracy": share([c for r in answerable for c in r.responsible_checks]),
+        "responsible_exact": share([c for r in answerable for c in r.responsible_exact_checks]),
         "refusal_rate_unanswerable": share([r.refused for r in unanswerable]),
         "false_refusal_rate": share([r.refused for r in answerable]),
         # answered (answerable) figure questions whose `short` is present and verbatim in a cited clause
