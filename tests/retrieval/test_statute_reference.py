@@ -9,29 +9,9 @@ import pytest
 from ingest.pipeline import parse_document, parse_text
 from retrieval.citations import item_of
 from retrieval.lookup import Reference, choose_clause, parse_reference
+from tests.ingest.test_articles import LAW
 
-LAW = """# 中华人民共和国示例法
-
-第一条 为了规范区内管理，制定本法。
-
-第二条 区内企业可以依法开展以下业务：
-
-（一）研发、加工、制造；
-
-（二）检测维修：
-
-1.保税维修；
-
-2.再制造；
-
-（三）国际转口贸易。
-
-前款规定的业务，应当依法办理手续。
-
-第三条 本法自公布之日起施行。
-
-第三条之一 违反第二条规定的，依法处理。
-"""
+# the sample statute of the parser's tests: 第二条 with items and sub-items, 第三条 and 第三条之一
 
 TARIFF_LAW = Path(__file__).parents[1] / "data" / "documents" / "中华人民共和国关税法.md"
 
