@@ -118,6 +118,11 @@ class ExtractiveAnswerer:
         chosen = [h for h in chosen if not (h.clause.kind == ClauseKind.ANNEX_ROW and
                                             any(h.clause.clause_id in t.clause.annex_rows for t in chosen
                                                 if t.clause.clause_id in cited))]
+        # a clause named by number ("第十六条是什么？") is what is asked for: other clauses of its document are
+        # not cited beside it; another document's clause may be (a comparison names two)
+        named = next((h for h in chosen if "lookup" in h.sources), None) if query.reference else None
+        if named is not None:
+            chosen = [named] + [h for h in chosen if h is not named and h.document.doc_id != named.document.doc_id]
         return chosen[: self.config.max_citations], probabilities
 
     # ---------- quoting ----------
@@ -151,8 +156,12 @@ class ExtractiveAnswerer:
         return out
 
     # ---------- writing ----------
-    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+    def answer(self, query: Query, hits: list[Hit], *, named: bool = False) -> Answer:
+        """`named`: the hits are the clauses the user points at ("这条由哪个部门负责？" after a clause was cited):
+        they are the subject of the question, so they are cited without the answerability judgement."""
         chosen, probabilities = self.select(query, hits)
+        if named:
+            chosen = list(hits[: self.config.max_citations])
         if not chosen:
             return self._refusal(query, hits, probabilities)
         short = None

@@ -340,7 +340,9 @@ class PolicyQA:
             earlier = [h for h in earlier if relation(set(own.places), jurisdiction(
                 " ".join(x or "" for x in (h.document.title, h.document.issuer, h.document.publisher)))) != "other"]
         if earlier:
-            answer = self.answerer.answer(query, earlier)
+            # "这条由哪个部门负责？": the clause pointed at is what is asked about; its units or issuer answer
+            named = own.asked == "agency" and resolution.reason.startswith("anaphor")
+            answer = self.answerer.answer(query, earlier, named=named)
             if not answer.refused:
                 seen = {h.clause.clause_id for h in earlier}
                 extra = tuple(h for h in hits if h.clause.clause_id not in seen)
