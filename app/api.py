@@ -81,7 +81,7 @@ MAX_LIST = 100
 
 class AskRequest(BaseModel):
     question: Question = Field(description="in Chinese or English", examples=["广东省出口退税审批要在多少个工作日内完成？"])
-    k: int = Field(5, ge=1, le=50)
+    k: int | None = Field(None, ge=1, le=50, description="clauses retrieved (default: the server's POLICYQA_K)")
     doc_ids: list[Ident] = Field([], max_length=MAX_LIST)
     issuer: Short | None = None
     date_from: DateText | None = None
@@ -266,7 +266,7 @@ def create_app(settings: Settings | None = None, *, qa: PolicyQA | None = None, 
 
     @app.get("/api/search", response_model=SearchOut)
     def search(q: Annotated[Text, Query(description="the question", max_length=QUESTION_FIELD_CHARS)],
-               k: int = Query(5, ge=1, le=50),
+               k: int | None = Query(None, ge=1, le=50, description="default: the server's POLICYQA_K"),
                doc: Annotated[list[Text], Query(description="document ids", max_length=MAX_LIST)] = [],
                issuer: Annotated[Text | None, Query(max_length=200)] = None,
                date_from: Annotated[Text | None, Query(max_length=40, description="YYYY-MM-DD")] = None,

@@ -28,7 +28,7 @@ class BatchLine:
     ok: bool
 
 
-def run_batch(lines: Iterable[str], ask, *, k: int) -> Iterator[BatchLine]:
+def run_batch(lines: Iterable[str], ask, *, k: int | None = None) -> Iterator[BatchLine]:
     """Answer each line with `ask(question, k=k)` (plus `history=` when the line has one);
     yields one record per non-blank input line."""
     for number, raw in enumerate(lines, start=1):

@@ -96,7 +96,7 @@ def clauses(index_dir: IndexDirOption = None,
 
 @app.command()
 def search(question: Annotated[str, typer.Argument(help="the question, in Chinese or English")],
-           k: Annotated[int, typer.Option("--k", min=1, max=50, help="how many clauses")] = 5,
+           k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="how many clauses (default POLICYQA_K, 5)")] = None,
            as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one Citation per line")] = False,
            doc: Annotated[Optional[list[str]], typer.Option("--doc", help="restrict to a document id (repeatable)")] = None,
            issuer: Annotated[Optional[str], typer.Option("--issuer", help="restrict to issuers containing this text")] = None,
@@ -128,7 +128,7 @@ def search(question: Annotated[str, typer.Argument(help="the question, in Chines
 def ask(question: Annotated[Optional[str], typer.Argument(help="the question (omit with --batch)")] = None,
         batch: Annotated[Optional[Path], typer.Option("--batch", help="JSON Lines file with id and question (and optional history) per line")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output (CONTRACTS §2)")] = False,
-        k: Annotated[int, typer.Option("--k", min=1, max=50, help="clauses retrieved per question")] = 5,
+        k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="clauses retrieved per question (default POLICYQA_K, 5)")] = None,
         index_dir: IndexDirOption = None) -> None:
     """Answer a question (or a batch file) with citations to the exact clauses."""
     from .batch import run_batch

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .blocks import split_blocks
-from .clauses import parse_structure
+from .clauses import Structure, parse_structure
 from .errors import ParseError, ReadError
 from .header import read_header
 from .instructions import instruction_like
 from .manifest import Manifest, ManifestEntry
 from .metadata import extract
-from .model import ClauseKind, DocumentMeta, ParsedDocument, Status
+from .model import Block, ClauseKind, DocumentMeta, ParsedDocument, Status
 from .readers import SUPPORTED_SUFFIXES, read_source
 from .text import nfkc, squash
 
@@ -93,7 +93,7 @@ def merge_meta(doc_id: str, stated, entry: ManifestEntry | None, warnings: list[
     )
 
 
-def parse_text(doc_id: str, text: str) -> tuple[object, object]:
+def parse_text(doc_id: str, text: str) -> tuple[list[Block], Structure]:
     """Blocks → structure for already-decoded text (used by tests and uploads); markup and metadata headers
     are left out as `parse_document` does."""
     header = read_header(text)

@@ -126,6 +126,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(problems)} problem(s); glossary {glossary_path} has {len(glossary)} entries", file=sys.stderr)
     return 1 if problems else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

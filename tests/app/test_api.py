@@ -135,3 +135,13 @@ def test_upload_checks(admin_client, headers, name, data, status, message):
 def test_curated_documents_cannot_be_deleted_through_the_api(admin_client):
     r = admin_client.delete("/api/documents/sz-customs-business-environment-20", headers={"X-Admin-Token": "s3cret"})
     assert r.status_code == 409 and "curated corpus" in r.json()["detail"]
+
+
+def test_the_servers_k_setting_is_the_default(real_service):
+    """POLICYQA_K (settings.k) sets how many clauses a request without k gets; a request's k wins."""
+    settings = real_service.settings.model_copy(update={"k": 2})
+    qa = type(real_service)(settings, encoders=real_service.encoders)
+    client = TestClient(create_app(settings, qa=qa, with_ui=False))
+    assert len(client.get("/api/search", params={"q": "出口信用保险"}).json()["results"]) == 2
+    assert len(client.get("/api/search", params={"q": "出口信用保险", "k": 4}).json()["results"]) == 4
+    assert len(client.post("/api/ask", json={"question": "出口信用保险有什么支持？"}).json()["retrieved"]) == 2
