@@ -20,9 +20,9 @@ sentence, which the answer survives (the extractive answer is kept when too litt
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ingest.responsible import is_agency
+from ingest.text import nfkc, squash
 
 # a run of CJK ending in a unit word: "深圳市商务局", "海关总署", "市发展改革委"
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:管理委员会|委员会|办公室|管委会|海关总署|海关|政府|总署|分署|银行|局|厅|委|署|办)")
@@ -37,10 +37,6 @@ _ZH_NEGATION = ("不需要", "不得", "不予", "不再", "不需", "不必", "
                 "无", "非")
 _ZH_NEG = re.compile("(" + "|".join(_ZH_NEGATION) + r")([\u4e00-\u9fff]{2})")
 _EN_NEG = re.compile(r"\b(?:not|no|never|without|cannot|nor|prohibit\w*|forbid\w*)\b", re.I)
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _zh_units(sentence: str) -> list[str]:
@@ -62,10 +58,10 @@ def _name(run: str) -> str:
 
 def unbacked_agencies(sentence: str, clause_texts: list[str], clause_texts_en: list[str] = ()) -> list[str]:
     """Agencies the sentence names that none of its cited clauses (or their translations) names."""
-    zh_sources = _fold(" ".join(clause_texts))
-    missing = [_name(n) for n in _zh_units(_fold(sentence)) if not _backed_zh(n, zh_sources)]
+    zh_sources = squash(" ".join(clause_texts))
+    missing = [_name(n) for n in _zh_units(squash(sentence)) if not _backed_zh(n, zh_sources)]
     en_sources = " ".join(clause_texts_en).lower()
-    for m in _EN_UNIT.finditer(unicodedata.normalize("NFKC", sentence)):
+    for m in _EN_UNIT.finditer(nfkc(sentence)):
         name = _EN_STOP.sub("", m.group(0).strip())
         head = name.split()[-1].lower() if name.split() else ""
         words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", name) if w.lower() not in {"the", "and", "for"}]
@@ -77,8 +73,8 @@ def unbacked_agencies(sentence: str, clause_texts: list[str], clause_texts_en: l
 
 def flipped_negations(sentence: str, clause_texts: list[str], clause_texts_en: list[str] = ()) -> list[str]:
     """Words whose negation the sentence turns round against its cited clauses (empty when none)."""
-    sources = _fold(" ".join(clause_texts))
-    text = _fold(sentence)
+    sources = squash(" ".join(clause_texts))
+    text = squash(sentence)
     flipped = []
     negated_in_sentence = {m.group(2): m.group(0) for m in _ZH_NEG.finditer(text)}
     negated_in_sources = {m.group(2) for m in _ZH_NEG.finditer(sources)}

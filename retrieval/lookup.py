@@ -77,15 +77,11 @@ def parse_reference(question: str) -> Reference | None:
     found = sorted(((m, bracketed) for pattern, bracketed in _ZH if (m := pattern.search(text))),
                    key=lambda x: x[0].start())
     for m, bracketed in found:
-        if m:
-            try:
-                value = number_value(m.group(1))
-            except ValueError:
-                continue
-            if 0 < value < 1000:
-                unit = m.group(2) if m.lastindex and m.lastindex >= 2 and m.group(2) else ""
-                parts = _article_parts(text, m.end()) if unit == "条" else {}
-                return Reference(value, bracketed, unit, **parts)
+        value = _number_of(m.group(1))
+        if value is not None and 0 < value < 1000:
+            unit = m.group(2) if m.lastindex and m.lastindex >= 2 and m.group(2) else ""
+            parts = _article_parts(text, m.end()) if unit == "条" else {}
+            return Reference(value, bracketed, unit, **parts)
     m = _EN.search(text)
     if m:
         raw = m.group(3).lower()
@@ -176,7 +172,5 @@ def _suffix(clause: Clause) -> int | None:
 
 
 def _value(clause: Clause) -> int:
-    try:
-        return number_value(clause.number)
-    except ValueError:
-        return -1
+    value = _number_of(clause.number)
+    return -1 if value is None else value
