@@ -222,6 +222,8 @@ class ExtractiveAnswerer:
         c = hit.clause
         lines = [f"According to {frames.en_clause_ref(c)} ({c.label or 'unnumbered'}) of "
                  f"{frames.en_source(hit.document, self.glossary)} [{n}]:"]
+        if c.path_en:
+            lines.append("Section (reference translation): " + " › ".join(c.path_en))
         if c.text_en:
             lines.append("English reference translation (unofficial; the Chinese text is authoritative): "
                          f"“{self.quote(query, c.text_en, english=True)}”")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PolicyQAError
+from ingest.errors import ModelFileError
 from ingest.text import fold, sentence_spans
 from retrieval.asked import figure_spans, states
 from retrieval.query import Query
@@ -207,14 +207,14 @@ class Answerability:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise PolicyQAError(f"{path}: cannot read the answerability model ({exc}); "
+            raise ModelFileError(f"{path}: cannot read the answerability model ({exc}); "
                                 "retrain it with `policyqa tune answerability`") from exc
         if tuple(data.get("features", ())) != ANSWER_FEATURES:
-            raise PolicyQAError(f"{path}: the answerability model was fitted on other features than this version "
+            raise ModelFileError(f"{path}: the answerability model was fitted on other features than this version "
                                 "computes; retrain it with `policyqa tune answerability`")
         knots = data.get("calibration") or {"x": [], "y": []}
         if len(knots.get("x", [])) != len(knots.get("y", [])):
-            raise PolicyQAError(f"{path}: the calibration knots x and y differ in length; "
+            raise ModelFileError(f"{path}: the calibration knots x and y differ in length; "
                                 "retrain it with `policyqa tune answerability`")
         return cls(tuple(data["coef"]), float(data["intercept"]), tuple(data["mean"]), tuple(data["scale"]),
                    float(data["threshold"]), data.get("card", {}),

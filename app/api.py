@@ -56,7 +56,7 @@ from .safety import PathScrubber, SecurityHeaders
 from .serialize import AnswerRecord, to_record
 from .service import PolicyQA
 from .settings import Settings
-from .uploads import UploadError, stage_upload, stale_pending  # noqa: F401  (UploadError: kept importable)
+from .uploads import stage_upload, stale_pending
 from .viewer import viewer_router
 
 log = logging.getLogger("policyqa.api")

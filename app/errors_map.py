@@ -15,9 +15,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from ingest.errors import (AdminDisabledError, AuthError, CorruptIndexError, CuratedDocumentError, DiskFullError,
-                           DocumentTooLarge, DuplicateUpload, EmptyCorpusError, IndexBusyError, IndexNotFoundError,
-                           InvalidQueryError, ManifestError, MissingDependencyError, ModelMismatchError, ParseError,
-                           PolicyQAError, ReadError, UnknownIdError, UnreadableUpload, UnsupportedUpload,
+                           DocumentTooLarge, DuplicateUpload, EmptyCorpusError, EncoderLoadError, IndexBusyError,
+                           IndexNotFoundError, IngestFailedError, InvalidQueryError, ManifestError,
+                           MissingDependencyError, ModelFileError, ModelMismatchError, ParseError, PolicyQAError,
+                           ReadError, ResourceError, UnknownIdError, UnreadableUpload, UnsupportedUpload,
                            UploadRejected, UploadTooLarge)
 
 BUSY_RETRY_AFTER = 5  # seconds: a typical incremental re-ingest of an upload
@@ -52,6 +53,10 @@ TABLE: tuple[tuple[type[BaseException], Outcome], ...] = (
     (ReadError, Outcome(422, 1)),
     (ParseError, Outcome(422, 1)),
     (ManifestError, Outcome(422, 1)),
+    (ResourceError, Outcome(422, 1)),
+    (ModelFileError, Outcome(503, 1)),
+    (EncoderLoadError, Outcome(503, 1)),
+    (IngestFailedError, Outcome(503, 1)),  # the last good index serves on; try the ingest again
     (MissingDependencyError, Outcome(503, 1)),
     (PolicyQAError, Outcome(500, 1)),
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from ingest.errors import PolicyQAError
+from ingest.errors import IngestFailedError, PolicyQAError
 from retrieval.indexer import IngestReport
 
 from .errors_map import translate
@@ -47,10 +47,10 @@ def ingest_in_child(settings: Settings, paths: list[Path] | None = None, *, time
     try:
         if not receiver.poll(timeout):
             process.kill()
-            raise PolicyQAError(f"the ingest did not finish within {timeout:.0f} s and was stopped")
+            raise IngestFailedError(f"the ingest did not finish within {timeout:.0f} s and was stopped")
         kind, value = receiver.recv()
     except EOFError:
-        raise PolicyQAError(f"the ingest process died (exit code {process.exitcode}); see the server log; "
+        raise IngestFailedError(f"the ingest process died (exit code {process.exitcode}); see the server log; "
                             "the last good index is still in place") from None
     finally:
         receiver.close()
@@ -58,5 +58,5 @@ def ingest_in_child(settings: Settings, paths: list[Path] | None = None, *, time
     if kind == "error":
         raise value
     if kind == "crash":
-        raise PolicyQAError(f"the ingest failed ({value}); see the server log; the last good index is still in place")
+        raise IngestFailedError(f"the ingest failed ({value}); see the server log; the last good index is still in place")
     return value

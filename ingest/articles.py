@@ -25,9 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .model import Block, Clause, Item, NumberingStyle
+from .model import Block, Item, NumberingStyle
 from .numbering import Label, match_label
-from .text import squash
 
 ARTICLE = NumberingStyle.DI_TIAO
 # Titles of statutes and rules (《立法法》: 法律, 行政法规 (条例, 规定, 办法), 规章, 司法解释 (解释, 规定, 批复)).
@@ -252,19 +251,3 @@ def article_items(blocks: list[Block]) -> tuple[Item, ...]:
         end_of_previous = offset - 1
     close(0, end_of_previous)
     return tuple(items)
-
-
-def item_covering(clause: Clause, quote: str) -> Item | None:
-    """The innermost item of an article whose text holds `quote` (compared as the gold files compare:
-    NFKC, whitespace removed), for a citation of one item ("第十八条第（三）项"); None when the quote is
-    in no item (the lead-in, a later paragraph) or in no part of the clause.
-
-        item_covering(第五条, "国际转口贸易") -> Item("（三）", …)
-    """
-    want = squash(quote)
-    found = None
-    for item in clause.items:
-        if want and want in squash(clause.text[item.start:item.end]):
-            if found is None or (found.start <= item.start and item.end <= found.end):
-                found = item
-    return found

@@ -70,10 +70,12 @@ def parse_corpus(paths: list[Path], manifest: Manifest, translations: Translatio
 
 
 def attach_translations(doc: ParsedDocument, translations: Translations) -> ParsedDocument:
-    """Each clause's English reference translation (text_en) and the document's English title, where there are."""
+    """Each clause's English reference translation (text_en) and headings (path_en), and the document's English
+    title, where there are."""
     if not translations.has(doc.meta.doc_id):
         return doc
-    clauses = tuple(c.with_(text_en=translations.clause(c.clause_id)) for c in doc.clauses)
+    clauses = tuple(c.with_(text_en=translations.clause(c.clause_id),
+                            path_en=translations.path(c.doc_id, c.path)) for c in doc.clauses)
     doc = replace(doc, clauses=clauses)
     title_en = translations.title(doc.meta.doc_id)
     return with_meta(doc, title_en=title_en) if title_en and not doc.meta.title_en else doc

@@ -59,6 +59,24 @@ class EmptyCorpusError(PolicyQAError):
     """An ingest found no readable document at all, so no build was published."""
 
 
+class ResourceError(PolicyQAError):
+    """A curated resource file beside the corpus is malformed (glossary.tsv, aliases.tsv, translations/*.toml):
+    `ResourceError("corpus/resources/glossary.tsv:12: an entry needs both zh and en")`; fix the named line."""
+
+
+class ModelFileError(PolicyQAError):
+    """A learned model's data file (ranker, answerability) is unreadable or was fitted on other features than this
+    version computes: retrain it with `policyqa tune …`, or reinstall the package's own."""
+
+
+class EncoderLoadError(PolicyQAError):
+    """A sentence-transformers model named in the settings cannot be loaded (not a local path nor in the cache)."""
+
+
+class IngestFailedError(PolicyQAError):
+    """An ingest run in a child process timed out, died or crashed; the last good index is still serving."""
+
+
 class IndexBusyError(PolicyQAError):
     """Another ingest holds the index folder's lock; retry when it has finished."""
 

@@ -151,6 +151,9 @@ class Clause:
     suffix: str = ""           # "二" for 第二百八十七条之二 (label "第二百八十七条之二", number "二百八十七")
     items: tuple[Item, ...] = ()  # an article's items (项) and sub-items (目), in order
     support: tuple[str, ...] = ()  # units named as supporting (配合), also listed in `responsible`
+    # the reference translation of `path`, heading by heading ("VI. …", "(18) Speeding up export tax refunds"); empty
+    # unless every heading of the path has one (a half-English path would pass an unknown off as known)
+    path_en: tuple[str, ...] = ()
 
     def with_(self, **changes: Any) -> "Clause":
         return replace(self, **changes)

@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PolicyQAError
+from .errors import ResourceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Translations:
         for path in sorted(folder.glob("*.toml")):
             try:
                 documents_in_file = cls._load_file(path)
-            except PolicyQAError as exc:
+            except ResourceError as exc:
                 errors.append(str(exc))
                 continue
             documents[documents_in_file.doc_id] = documents_in_file
@@ -58,19 +58,19 @@ class Translations:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise PolicyQAError(f"{path}: not valid TOML ({exc})") from exc
+            raise ResourceError(f"{path}: not valid TOML ({exc})") from exc
         doc_id = data.get("doc_id")
         if not isinstance(doc_id, str):
-            raise PolicyQAError(f"{path}: missing doc_id")
+            raise ResourceError(f"{path}: missing doc_id")
         clauses, labels = {}, {}
         for i, item in enumerate(data.get("clause", []), start=1):
             cid, en = item.get("id"), item.get("en")
             if not isinstance(cid, str) or not isinstance(en, str):
-                raise PolicyQAError(f"{path}: [[clause]] #{i} needs an id and an en text")
+                raise ResourceError(f"{path}: [[clause]] #{i} needs an id and an en text")
             if not en.strip():
                 continue  # not translated yet: counts as missing
             if cid in clauses:
-                raise PolicyQAError(f"{path}: clause {cid} is translated twice")
+                raise ResourceError(f"{path}: clause {cid} is translated twice")
             clauses[cid] = en.strip()
             labels[cid] = item.get("label", "")
         headings = {k: v for k, v in data.get("headings", {}).items() if isinstance(v, str) and v.strip()}
@@ -89,6 +89,14 @@ class Translations:
     def title(self, doc_id: str) -> str | None:
         d = self.documents.get(doc_id)
         return d.title_en if d else None
+
+    def path(self, doc_id: str, path: tuple[str, ...]) -> tuple[str, ...]:
+        """("一、积极扩大进口", "（一）完善进口目录和贴息政策") -> ("I. Actively Expanding Imports", "(1) Improving …");
+        () unless every heading has a translation."""
+        d = self.documents.get(doc_id)
+        if d is None or not path or any(h not in d.headings for h in path):
+            return ()
+        return tuple(d.headings[h] for h in path)
 
     def check(self, docs) -> list[str]:
         """Warnings: clauses of translated documents without a translation, translations of no clause."""

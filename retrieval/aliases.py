@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import PolicyQAError
+from ingest.errors import ResourceError
 from ingest.text import fold
 
 
@@ -29,7 +29,7 @@ class Aliases:
                 continue
             names = tuple(name.strip() for name in line.split("\t") if name.strip())
             if len(names) < 2:
-                raise PolicyQAError(f"{path}:{n}: an alias line needs at least two tab-separated names")
+                raise ResourceError(f"{path}:{n}: an alias line needs at least two tab-separated names")
             groups.append(names)
         return cls(tuple(groups))
 

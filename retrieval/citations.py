@@ -47,6 +47,7 @@ class Citation(BaseModel):
     items: list[str] = []
     support: list[str] = []
     validity: str | None = None
+    path_en: list[str] = []  # `path` in the English reference translation; [] where it has none
 
 
 def item_of(clause: Clause, spans: list[tuple[int, int]]) -> str | None:
@@ -75,7 +76,7 @@ def to_citation(clause: Clause, doc: DocumentMeta, *, score: float | None = None
         responsible_by_paragraph=[list(p) for p in clause.responsible_by_paragraph],
         annex_rows=list(clause.annex_rows), start=clause.start, end=clause.end,
         suffix=clause.suffix, item=item, items=[i.label for i in clause.items], support=list(clause.support),
-        validity=doc.validity)
+        validity=doc.validity, path_en=list(clause.path_en))
 
 
 def citation_dict(clause: Clause, doc: DocumentMeta, *, score: float | None = None, item: str | None = None) -> dict:

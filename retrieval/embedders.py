@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ingest.errors import MissingDependencyError, PolicyQAError
+from ingest.errors import EncoderLoadError, MissingDependencyError
 
 E5_MODEL = "multilingual-e5-small"
 USE_MODEL = "use-multilingual-v3"
@@ -142,7 +142,7 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(model, device=device)
         except (OSError, ValueError) as exc:
-            raise PolicyQAError(
+            raise EncoderLoadError(
                 f"cannot load the sentence-transformers model {model!r}: {exc}. Give a local path to a saved model, "
                 f"a model already in the Hugging Face cache, or use the default {DEFAULT_MODEL!r}") from exc
         self.name = model if not Path(model).exists() else str(Path(model).resolve())

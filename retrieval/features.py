@@ -23,7 +23,8 @@ from ingest.text import fold, years
 
 from .embedders import Encoders
 from .loaded import LoadedIndex
-from .lookup import DocumentHints, choose_clause
+from .hints import DocumentHints
+from .lookup import choose_clause
 from .places import covers, jurisdiction, relation
 from .query import Query
 
@@ -131,7 +132,7 @@ class FeatureExtractor:
             if query.language in used_by and encoder in vectors:
                 cosines[name] = self._dense(language, encoder, vectors[encoder], allowed)
                 rankings[name] = list(cosines[name])
-        doc_hints = self.hints.scores(query.text)
+        doc_hints = self.hints.scores(query)
         lookup = self._lookup(query, rankings, allowed, doc_hints)
         pool = list(dict.fromkeys([p for ids in rankings.values() for p in ids] + ([lookup] if lookup is not None else [])))
         matrix = np.zeros((len(pool), len(FEATURES)), dtype=np.float32)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import PolicyQAError
+from ingest.errors import ResourceError
 
 from .tokenize import EnglishTokenizer, normalise
 
@@ -75,11 +75,11 @@ class Glossary:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
             if reader.fieldnames is None or not {"zh", "en"} <= set(reader.fieldnames):
-                raise PolicyQAError(f"{path}: the first line must be the header 'zh<TAB>en<TAB>kind<TAB>note'")
+                raise ResourceError(f"{path}: the first line must be the header 'zh<TAB>en<TAB>kind<TAB>note'")
             for line_no, row in enumerate(reader, start=2):
                 zh, en = (row.get("zh") or "").strip(), (row.get("en") or "").strip()
                 if not zh or not en:
-                    raise PolicyQAError(f"{path}:{line_no}: an entry needs both zh and en")
+                    raise ResourceError(f"{path}:{line_no}: an entry needs both zh and en")
                 renderings = tuple(part.strip() for part in en.split(" | ") if part.strip())
                 entries.append(Entry(zh, renderings, (row.get("kind") or "term").strip(), (row.get("note") or "").strip()))
         return cls(entries)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 
 DB_NAME = "corpus.sqlite"
 RANKER_NAME = "ranker.json"

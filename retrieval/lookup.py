@@ -7,22 +7,18 @@
     parse_reference("刑法第二百八十七条之二第二款")     -> Reference(287, False, "条", suffix=2, paragraph=2)
     parse_reference("海关法第十八条第（三）项")          -> Reference(18, False, "条", item=3)
 
-The document is chosen by how much of its title, issuer, year and English names the
-question mentions; the clause with that number in that document is put first.
+The clause with that number in the document the question points at (retrieval/hints.py) is put first.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from ingest.model import Clause, ClauseKind, DocumentMeta
-from ingest.text import squash
+from ingest.model import Clause, ClauseKind
+from ingest.text import nfkc
 from ingest.numbering import CN_NUMERAL, number_value
 
-from .glossary import Glossary
-from .tokenize import ChineseTokenizer, EnglishTokenizer
 
 _NUM = rf"[{CN_NUMERAL}]+|\d+"
 _ZH = [
@@ -39,7 +35,6 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 _EN = re.compile(r"\b(article|art\.|measure|clause|item|task|point|no\.|number|section|paragraph|provision)\s*"
                  r"(\()?\s*(?:#|no\.?)?\s*(\d{1,3}|[ivx]{1,5})\s*(\))?(?![\w])", re.I)
 _EN_BARE = re.compile(r"(?<![\w(])\((\d{1,3})\)")
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +67,7 @@ def _article_parts(text: str, end: int) -> dict[str, int | None]:
 
 
 def parse_reference(question: str) -> Reference | None:
-    text = unicodedata.normalize("NFKC", question)
+    text = nfkc(question)
     # the earliest mention is the article itself: in 第十八条第（三）项 the item comes after it
     found = sorted(((m, bracketed) for pattern, bracketed in _ZH if (m := pattern.search(text))),
                    key=lambda x: x[0].start())
@@ -95,55 +90,6 @@ def parse_reference(question: str) -> Reference | None:
     if m:
         return Reference(int(m.group(1)), True, "")
     return None
-
-
-def _years(text: str) -> set[int]:
-    return {int(m.group(0)) for m in _YEAR.finditer(text)}
-
-
-def _squash(text: str) -> str:
-    return squash(text).lower()
-
-
-class DocumentHints:
-    """Scores how strongly a question points at each document."""
-
-    def __init__(self, docs: list[DocumentMeta], *, glossary: Glossary, tokenizer: ChineseTokenizer) -> None:
-        self._english = EnglishTokenizer()
-        self._tokenizer = tokenizer
-        self._profiles = []
-        for d in docs:
-            names = [d.title or "", d.issuer or "", d.publisher or ""]
-            english = " ".join(x for x in [d.title_en or "", *(glossary.english(n) or "" for n in names if n)] if x)
-            zh_tokens = set(tokenizer.tokens(" ".join(names)))
-            years = _years(" ".join([d.date or "", d.title or "", d.doc_id]))
-            span = re.search(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})", d.title or "")
-            if span:
-                years |= set(range(int(span.group(1)), int(span.group(2)) + 1))
-            counts = set(re.findall(r"\d+条", _squash(d.title or "")))
-            self._profiles.append((d.doc_id, zh_tokens, set(self._english.tokens(english)), years, counts,
-                                   _squash(d.issuer or "")))
-
-    def scores(self, question: str) -> dict[str, float]:
-        q_zh = set(self._tokenizer.tokens(question))
-        q_en = set(self._english.tokens(question))
-        q_years = _years(question)
-        q_squashed = _squash(question)
-        out = {}
-        for doc_id, zh, en, years, counts, issuer in self._profiles:
-            score = 0.0
-            if zh:
-                score += 2.0 * len(q_zh & zh) / len(zh)
-            if en:
-                score += 2.0 * len(q_en & en) / len(en)
-            if q_years & years:
-                score += 1.0
-            if any(c in q_squashed for c in counts):
-                score += 1.0
-            if issuer and issuer in q_squashed:
-                score += 1.0
-            out[doc_id] = score
-        return out
 
 
 def choose_clause(ref: Reference, clauses: list[Clause], doc_scores: dict[str, float],

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PolicyQAError
+from ingest.errors import ModelFileError
 
 from .features import FEATURES, INDEX
 from .trees import Forest
@@ -43,10 +43,10 @@ class Ranker:
         try:
             forest = Forest.from_dump(json.loads(raw))
         except (ValueError, KeyError, TypeError) as exc:
-            raise PolicyQAError(f"{path}: not a LightGBM model dump ({exc}); retrain it with "
+            raise ModelFileError(f"{path}: not a LightGBM model dump ({exc}); retrain it with "
                                 "`policyqa tune ranker` or remove the file") from exc
         if forest.feature_names != FEATURES:
-            raise PolicyQAError(f"{path}: the ranker was trained on other features ({len(forest.feature_names)}) "
+            raise ModelFileError(f"{path}: the ranker was trained on other features ({len(forest.feature_names)}) "
                                 f"than this version computes ({len(FEATURES)}); retrain it with `policyqa tune ranker`")
         return cls(forest, digest=hashlib.sha256(raw).hexdigest()[:16])
 

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS clauses (
     text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, responsible TEXT NOT NULL, lead TEXT NOT NULL,
     responsible_by_paragraph TEXT NOT NULL, annex_rows TEXT NOT NULL, text_en TEXT,
     build_position INTEGER NOT NULL UNIQUE, suffix TEXT NOT NULL DEFAULT '', items TEXT NOT NULL DEFAULT '[]',
-    support TEXT NOT NULL DEFAULT '[]');
+    support TEXT NOT NULL DEFAULT '[]', path_en TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, position);
 CREATE TABLE IF NOT EXISTS sections (
     doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, number TEXT NOT NULL, style TEXT NOT NULL,
@@ -77,13 +77,13 @@ class Store:
              m.publisher, m.title_en, _dumps(m.provenance), _dumps(list(doc.levels)), _dumps(list(doc.warnings)),
              len(doc.clauses), m.validity))
         self._db.executemany(
-            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(c.clause_id, c.doc_id, c.position, c.kind.value, c.label, c.number, c.style, _dumps(list(c.path)),
               c.text, c.start, c.end, _dumps(list(c.responsible)), _dumps(list(c.lead)),
               _dumps([list(p) for p in c.responsible_by_paragraph]), _dumps(list(c.annex_rows)),
               c.text_en, first + i, c.suffix,
               _dumps([[it.label, it.number, it.style, it.start, it.end, it.parent, it.paragraph] for it in c.items]),
-              _dumps(list(c.support)))
+              _dumps(list(c.support)), _dumps(list(c.path_en)))
              for i, c in enumerate(doc.clauses)])
         self._db.executemany(
             "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?)",
@@ -157,4 +157,5 @@ def _clause(r: sqlite3.Row) -> Clause:
         lead=tuple(json.loads(r["lead"])),
         responsible_by_paragraph=tuple(tuple(p) for p in json.loads(r["responsible_by_paragraph"])),
         annex_rows=tuple(json.loads(r["annex_rows"])), text_en=r["text_en"], suffix=r["suffix"],
-        items=tuple(Item(i[0], i[1], NumberingStyle(i[2]), *i[3:]) for i in json.loads(r["items"])), support=tuple(json.loads(r["support"])))
+        items=tuple(Item(i[0], i[1], NumberingStyle(i[2]), *i[3:]) for i in json.loads(r["items"])), support=tuple(json.loads(r["support"])),
+        path_en=tuple(json.loads(r["path_en"])))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 
@@ -19,7 +18,7 @@ from ingest.errors import IndexBusyError
 from eval.fixtures import real_docx, remove_passage_map, truncate_dense, zero_sqlite_header, zip_bomb
 from tests.app.hardening_helpers import (ADMIN, DOC, UPLOAD, admin_app, admin_settings, finished_job, indexed_copy,
                                          small_corpus)
-from tests.conftest import CORPUS, FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 
 @pytest.fixture

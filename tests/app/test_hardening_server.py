@@ -7,7 +7,6 @@ import http.client
 import json
 import select
 import socket
-import threading
 import time
 
 import pytest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.articles import is_statute, item_covering, normalize_heading, statute_title
+from ingest.articles import is_statute, normalize_heading, statute_title
 from ingest.blocks import split_blocks
 from ingest.model import ClauseKind
 from ingest.numbering import match_label
@@ -277,12 +277,3 @@ def test_an_annex_that_is_a_document_of_its_own_has_citable_units():
 @pytest.mark.parametrize("line", ["第二十条修改为：“……”", "第三条后增加一条，作为第三条之一：", "第五条删去。", "第十条增加一款，作为第二款："])
 def test_an_amending_decision_names_articles_without_starting_them(line):
     assert match_label(line) is None
-
-
-def test_the_item_a_quote_lies_in():
-    art = _article(_structure(LAW), "第二条")
-    assert item_covering(art, "国际转口贸易").label == "（三）"
-    assert item_covering(art, "保 税维修").label == "1."  # the innermost: the sub-item, not （二）
-    assert item_covering(art, "检测维修").label == "（二）"
-    assert item_covering(art, "前款规定的业务") is None  # a later paragraph is in no item
-    assert item_covering(art, "不在本条") is None

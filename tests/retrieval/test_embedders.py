@@ -106,9 +106,9 @@ def test_sentence_transformers_backend_loads_by_path_indexes_and_searches(tiny_m
 
 
 def test_unknown_sentence_transformers_model_is_a_clear_error():
-    from ingest.errors import PolicyQAError
+    from ingest.errors import EncoderLoadError
 
-    with pytest.raises(PolicyQAError, match="cannot load the sentence-transformers model 'no/such-model'"):
+    with pytest.raises(EncoderLoadError, match="cannot load the sentence-transformers model 'no/such-model'"):
         make_embedder("no/such-model")
 
 

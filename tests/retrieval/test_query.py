@@ -3,7 +3,6 @@
 import pytest
 
 from retrieval.aliases import Aliases
-from retrieval.glossary import Glossary
 from retrieval.query import QueryParser, validate_question
 from retrieval.resources import Resources
 from ingest.errors import InvalidQueryError

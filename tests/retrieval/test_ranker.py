@@ -8,7 +8,7 @@ import pytest
 
 from app.service import PolicyQA
 from app.settings import Settings
-from ingest.errors import PolicyQAError
+from ingest.errors import ModelFileError
 from retrieval.features import FEATURES
 from retrieval.ranker import DEFAULT_RANKER, Ranker
 from retrieval.trees import Forest
@@ -58,10 +58,10 @@ def test_a_model_trained_on_other_features_is_refused(tmp_path):
     dump["feature_names"] = dump["feature_names"][:-1]
     path = tmp_path / "ranker.json"
     path.write_text(json.dumps(dump), encoding="utf-8")
-    with pytest.raises(PolicyQAError, match="trained on other features.*policyqa tune ranker"):
+    with pytest.raises(ModelFileError, match="trained on other features.*policyqa tune ranker"):
         Ranker.load(path)
     path.write_text("not json", encoding="utf-8")
-    with pytest.raises(PolicyQAError, match="not a LightGBM model dump"):
+    with pytest.raises(ModelFileError, match="not a LightGBM model dump"):
         Ranker.load(path)
 
 

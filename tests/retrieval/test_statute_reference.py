@@ -49,6 +49,18 @@ def test_the_named_item_of_an_article():
     assert parse_reference("第二条").item_label(article) is None
 
 
+def test_the_item_a_quote_rests_on_is_the_outermost_holding_it():
+    article = next(c for c in _clauses(LAW) if c.label == "第二条")
+
+    def span(words: str) -> tuple[int, int]:
+        start = article.text.index(words)
+        return start, start + len(words)
+
+    assert item_of(article, [span("国际转口贸易")]) == "（三）"
+    assert item_of(article, [span("保税维修")]) == "（二）"   # a sub-item (目) is cited through its item (项)
+    assert item_of(article, [span("前款规定的业务")]) is None  # a later paragraph is in no item
+
+
 def test_the_item_a_quote_rests_on_in_a_real_law():
     doc = parse_document(TARIFF_LAW)
     article = next(c for c in doc.clauses if len(c.items) >= 2)

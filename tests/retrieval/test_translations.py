@@ -2,6 +2,7 @@
 
 import pytest
 
+from ingest.corpus import attach_translations
 from ingest.manifest import load_manifest
 from ingest.model import Clause, ClauseKind, NumberingStyle
 from ingest.pipeline import parse_document
@@ -63,3 +64,16 @@ def test_a_term_split_across_words_is_not_required():
 
     assert glossary_problems(clause, "1. Improve the export tax refund burden mechanism.", glossary, segmenter) == []
     assert glossary_problems(_clause("1.扩大进出口规模。"), "1. Expand trade.", glossary, segmenter)
+
+
+def test_every_heading_path_of_the_corpus_has_its_english_translation():
+    translations = Translations.load(CORPUS / "translations")
+    doc = attach_translations(parse_document(CORPUS / "gd-2014-stabilize-trade.txt",
+                                             load_manifest(CORPUS / "manifest.toml")), translations)
+    c = next(c for c in doc.clauses if c.clause_id == "gd-2014-stabilize-trade#6.18")
+    assert c.path == ("六、加大财税金融支持力度", "（十八）加快出口退税进度")
+    assert len(c.path_en) == 2 and c.path_en[1].startswith("(18)")
+    assert all(len(cl.path_en) == len(cl.path) for cl in doc.clauses)
+    # a heading without a translation leaves the whole path untranslated, never half English
+    assert translations.path("gd-2014-stabilize-trade", (c.path[0], "（九十九）不存在的标题")) == ()
+    assert translations.path("no-such-doc", c.path) == ()
