@@ -32,7 +32,7 @@ from retrieval.asked import states
 from retrieval.places import jurisdiction, relation
 from retrieval.query import MAX_QUESTION_CHARS, Query, validate_question
 from retrieval.ranker import Ranker
-from retrieval.resources import Resources
+from retrieval.inputs import CorpusInputs
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
@@ -89,9 +89,9 @@ class PolicyQA:
                force: bool = False) -> IngestReport:
         try:
             with bounds.using(self.settings.bounds()):
-                resources = Resources.from_corpus(self.settings.corpus_dir, self.settings.resources)
+                inputs = CorpusInputs.from_corpus(self.settings.corpus_dir, self.settings.resources)
                 report = build_index(paths or [self.settings.corpus_dir], index_dir=self.index_dir,
-                                     resources=resources, encoders_factory=lambda: self.encoders,
+                                     inputs=inputs, encoders_factory=lambda: self.encoders,
                                      model_names=self._model_names, progress=progress,
                                      hnsw_above=self.settings.hnsw_above, force=force)
         except (OSError, sqlite3.OperationalError, RuntimeError) as exc:  # RuntimeError: FAISS's write errors

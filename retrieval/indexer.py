@@ -1,6 +1,6 @@
 """Build an index from documents: parse, plan passages, embed what is new, write, publish.
 
-    report = build_index([Path("corpus")], index_dir=IndexDir(Path("index")), resources=resources,
+    report = build_index([Path("corpus")], index_dir=IndexDir(Path("index")), inputs=CorpusInputs.from_corpus(…),
                          encoders_factory=lambda: make_encoders(), model_names={"primary": "multilingual-e5-small"})
     report.clauses, report.embedded, report.reused   # e.g. 181, 0, 912 on a re-run
 
@@ -29,7 +29,7 @@ from .builds import IndexDir, database_intact
 from .embedders import Embedder, Encoders, fingerprint
 from .passages import WINDOW, Passages, plan_passages
 from .ranker import DEFAULT_RANKER
-from .resources import Resources
+from .inputs import CorpusInputs
 from .store import Store
 from .layout import DB_NAME, FORMAT_VERSION
 from .writer import write_build
@@ -109,7 +109,7 @@ def embed_new(texts: list[str], embedder: Embedder, cached: dict[str, np.ndarray
     return keys, vectors, len(todo)
 
 
-def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
+def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
                 encoders_factory: Callable[[], Encoders], model_names: dict[str, str],
                 ranker_file: Path | None = DEFAULT_RANKER, progress: Progress | None = None,
                 hnsw_above: int = 20000, window: int = WINDOW, force: bool = False) -> IngestReport:
@@ -121,7 +121,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
     progress = progress or NullProgress()
     started = time.perf_counter()
     with index_dir.lock():
-        corpus = parse_corpus(paths, resources.manifest, resources.translations, progress)
+        corpus = parse_corpus(paths, inputs.manifest, inputs.translations, progress)
         if not corpus.documents:
             raise EmptyCorpusError(
                 "no document could be read: " + ("; ".join(corpus.errors) if corpus.errors else
@@ -129,7 +129,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                 ". The last good index (if any) is still in place.")
         ranker_digest = hashlib.sha256(ranker_file.read_bytes()).hexdigest() if ranker_file and ranker_file.exists() else ""
         extra = {"models": json.dumps(model_names, sort_keys=True), "format": FORMAT_VERSION, "ranker": ranker_digest,
-                 "resources": resources.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
+                 "resources": inputs.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(corpus, extra)
         current = index_dir.last_good()  # a corrupt build is rebuilt from scratch, not read
         if current is not None and not force:
@@ -165,7 +165,7 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, resources: Resources,
                 previous.close()
         tmp = index_dir.new_build()
         try:
-            write_build(tmp, corpus.documents, passages, vectors, keys, resources=resources, encoders=encoders,
+            write_build(tmp, corpus.documents, passages, vectors, keys, resources=inputs.resources, encoders=encoders,
                         hnsw_above=hnsw_above, info=info, ranker_file=ranker_file, progress=progress)
             build = index_dir.publish(tmp)
         except BaseException:

@@ -1,24 +1,23 @@
-"""The curated files that shape indexing and search, found beside the corpus.
+"""The curated files that shape tokenisation and search, and travel with every build.
 
-    corpus/manifest.toml              document metadata and its provenance
     corpus/resources/glossary.tsv     English ↔ Chinese terms, agencies, titles
     corpus/resources/userdict.txt     jieba domain dictionary ("跨境电商 2000 n")
-    corpus/translations/*.toml        English reference translations
+    corpus/resources/aliases.tsv      other names of one thing ("海关20条	深圳海关优化营商环境20条")
 
-The glossary and dictionary are copied into every build, so an index answers with the
-same tokenisation it was built with, wherever it is moved.
+    Resources.in_folder(Path("corpus/resources")).glossary.english("商务部") -> "Ministry of Commerce"
+    Resources.from_build(build).tokenizer().tokens("跨境电商出口")         -> ["跨境电商", "出口"]
+
+They are copied into every build (`copy_into`), so an index answers with the same tokenisation it was built
+with, wherever it is moved. What only the build reads (the manifest, the translations) is `retrieval/inputs.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-from ingest.manifest import Manifest, load_manifest
-from ingest.translations import Translations
 
 from .aliases import Aliases
 from .glossary import Glossary
@@ -29,26 +28,20 @@ USERDICT = "userdict.txt"
 ALIASES = "aliases.tsv"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resources:
     glossary_path: Path | None = None
     userdict_path: Path | None = None
     aliases_path: Path | None = None
-    manifest: Manifest = field(default_factory=Manifest.empty)
-    translations: Translations = field(default_factory=Translations)
 
     @classmethod
-    def from_corpus(cls, corpus: Path, resources: Path | None = None) -> "Resources":
-        """The corpus's manifest and translations, with the glossary and dictionary of `resources`
-        (default: `<corpus>/resources`)."""
-        folder = resources or corpus / "resources"
-        return cls(glossary_path=folder / GLOSSARY, userdict_path=folder / USERDICT, aliases_path=folder / ALIASES,
-                   manifest=load_manifest(corpus / "manifest.toml"),
-                   translations=Translations.load(corpus / "translations"))
+    def in_folder(cls, folder: Path) -> "Resources":
+        """The three files of a resources folder (a missing file is an empty resource)."""
+        return cls(glossary_path=folder / GLOSSARY, userdict_path=folder / USERDICT, aliases_path=folder / ALIASES)
 
     @classmethod
     def from_build(cls, build: Path) -> "Resources":
-        return cls(glossary_path=build / GLOSSARY, userdict_path=build / USERDICT, aliases_path=build / ALIASES)
+        return cls.in_folder(build)
 
     @cached_property
     def glossary(self) -> Glossary:
@@ -67,14 +60,13 @@ class Resources:
         return ChineseTokenizer(userdict_files=files,
                                 userdict=[e.zh for e in self.glossary.entries if len(e.zh) <= 12])
 
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(p for p in (self.glossary_path, self.userdict_path, self.aliases_path) if p and p.exists())
+
     def fingerprint(self) -> str:
         h = hashlib.sha256()
-        for path in (self.glossary_path, self.userdict_path, self.aliases_path, self.manifest.path):
-            if path and path.exists():
-                h.update(path.read_bytes())
-        for d in self.translations.documents.values():
-            if d.path:
-                h.update(d.path.read_bytes())
+        for path in self.paths():
+            h.update(path.read_bytes())
         return h.hexdigest()[:16]
 
     def copy_into(self, build: Path) -> None:

@@ -13,7 +13,7 @@ ALIASES = Aliases.load(CORPUS / "resources" / "aliases.tsv")
 
 @pytest.fixture(scope="module")
 def parser():
-    resources = Resources.from_corpus(CORPUS)
+    resources = Resources.in_folder(CORPUS / "resources")
     return QueryParser(tokenizer=resources.tokenizer(), glossary=resources.glossary, aliases=resources.aliases)
 
 
