@@ -64,10 +64,15 @@ def _exact_units(stated, gold: tuple[str, ...]) -> bool:
         all(any(same(n, g) for g in gold) for n in names)
 
 
-def _evidence_checks(q: GoldQuestion, answer, units_of=None
+def _evidence_checks(q: GoldQuestion, answer, units_of=None, tasks: tuple = ()
                      ) -> tuple[float | None, list[bool], list[bool], list[bool], list[bool]]:
     """Coverage, issuer, clause number, responsible (all gold units among the clause's), and responsible
-    exactness on a draft's tasks (`units_of(clause, quote)`: the units the answer states, per quoting row)."""
+    exactness on a draft's tasks.
+
+    A draft's task is a clause whose units come from annex rows (`tasks`: every such clause of the index). An
+    evidence item with gold units that lies in a task is checked for exactness: the answer must cite that task and
+    state exactly the gold units for it (`units_of(clause, quote)`: the units per quoting row); an answer that
+    does not cite the task fails the check."""
     if not q.answerable:
         return None, [], [], [], []
     cited = [(h.clause, h.document) for h in answer.citations]
@@ -84,10 +89,9 @@ def _evidence_checks(q: GoldQuestion, answer, units_of=None
         if ev.responsible:
             responsible.append(any(all(any(name in r for r in c.responsible) for name in ev.responsible)
                                    for c, _ in covering))
-            tasks = [c for c, _ in covering if c.annex_rows]
-            if units_of is not None and (tasks or any(c.annex_rows for c, _ in cited)):
+            if units_of is not None and any(ev.covered_by(t.text) for t in tasks):
                 exact.append(any(_exact_units(units_of(c, quotes.get(c.clause_id, c.text)), ev.responsible)
-                                 for c in tasks))
+                                 for c, _ in covering if c.annex_rows))
     return covered / len(q.evidence), issuers, clauses, responsible, exact
 
 
@@ -104,13 +108,14 @@ def short_verbatim(answer) -> bool:
     return bool(answer.short) and any(answer.short in h.clause.text for h in answer.citations)
 
 
-def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None) -> QuestionResult:
+def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None,
+                      tasks: tuple = ()) -> QuestionResult:
     started = time.perf_counter()
     history = [{"role": t.role, "content": t.content} for t in q.history]
     answer = qa.ask(q.question, k=k, history=history or None)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
-    coverage, issuers, clauses, responsible, exact = _evidence_checks(q, answer, qa.answerer.units)
+    coverage, issuers, clauses, responsible, exact = _evidence_checks(q, answer, qa.answerer.units, tasks)
     result = QuestionResult(
         id=q.id, lang=q.lang, tags=list(q.tags), answerable=q.answerable, question=q.question,
         retrieved=[h.clause.clause_id for h in answer.retrieved], relevant=relevance(texts, q.evidence),
@@ -233,9 +238,10 @@ def run_eval(qa, questions: list[GoldQuestion], *, k: int = 5, corpus_dir: Path 
     qa.ask("warm-up 出口退税", k=k)  # load models and indexes outside the timed loop
     built = {name: makers[name]() for name in baselines}
     results = []
+    tasks = tuple(c for c in qa.index.clauses if c.annex_rows)  # a draft's tasks: units from annex rows
     task = progress.task("questions", total=len(questions)) if progress else None
     for q in questions:
-        results.append(evaluate_question(qa, q, k, built))
+        results.append(evaluate_question(qa, q, k, built, tasks))
         if progress:
             progress.advance(task)
     groups = group_results(results, k)

@@ -12,3 +12,44 @@ def test_exact_units_of_the_quoting_row():
     assert not _exact_units([row16, row17], ("市商务局", "市贸促委"))  # over-broad: every row's units
     assert not _exact_units([row16], ("市商务局", "市贸促委", "市财政局"))
     assert not _exact_units([], ("市商务局",))
+
+
+def test_exactness_is_checked_on_every_evidence_item_that_lies_in_a_draft_task():
+    from dataclasses import dataclass
+    from pathlib import Path
+
+    from app.answer import quoting_rows
+    from eval.gold import Evidence, GoldQuestion
+    from eval.runner import _evidence_checks
+    from ingest.manifest import load_manifest
+    from ingest.pipeline import parse_document
+
+    corpus = Path(__file__).parents[2] / "corpus"
+    doc = parse_document(corpus / "sz-trade-integration-draft.txt", load_manifest(corpus / "manifest.toml"))
+    by_id = {c.clause_id: c for c in doc.clauses}
+    task = by_id["sz-trade-integration-draft#2.1.1"]
+    other = next(c for c in doc.clauses if not c.annex_rows and c.kind.value == "numbered")
+    quote = "梳理修订妨碍内外贸一体化的地方性法规"
+    rows = quoting_rows(quote, [by_id[r] for r in task.annex_rows])
+    assert 1 <= len(rows) < len(task.annex_rows)  # the one row that quotes this task, not all three
+    gold_units = tuple(u for r in rows for u in r.responsible)
+
+    def units_of(clause, quote_text):
+        return [RowUnits(r, r.responsible, r.lead) for r in quoting_rows(quote_text, [by_id[x] for x in clause.annex_rows])]
+
+    @dataclass
+    class Cited:
+        clause: object
+        document: object
+
+    @dataclass
+    class FakeAnswer:
+        citations: tuple
+        quotes: tuple
+
+    q = GoldQuestion("q", "zh", "谁负责健全法规制度？", True, (Evidence("x", quote, responsible=gold_units),), ())
+    right = FakeAnswer((Cited(task, doc.meta),), (quote,))
+    wrong = FakeAnswer((Cited(other, doc.meta),), (other.text,))
+    assert _evidence_checks(q, right, units_of, (task,))[4] == [True]
+    assert _evidence_checks(q, wrong, units_of, (task,))[4] == [False]  # the task is not cited: not exact
+    assert _evidence_checks(q, right, units_of, ())[4] == []           # not a task: nothing to check
