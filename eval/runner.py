@@ -36,6 +36,8 @@ class QuestionResult:
     latency_ms: float
     evidence_scores: list[float] = field(default_factory=list)
     responsible_exact_checks: list[bool] = field(default_factory=list)  # a draft's task: exactly the quoting rows' units
+    issuer_cited_checks: list[bool] = field(default_factory=list)  # issuer right, on the evidence items cited
+    clause_cited_checks: list[bool] = field(default_factory=list)  # clause number right, on the evidence items cited
     top_score: float = 0.0
     split: str | None = None
     kind: str | None = None             # unanswerable kind ("other-region", …)
@@ -64,8 +66,24 @@ def _exact_units(stated, gold: tuple[str, ...]) -> bool:
         all(any(same(n, g) for g in gold) for n in names)
 
 
-def _evidence_checks(q: GoldQuestion, answer, units_of=None, tasks: tuple = ()
-                     ) -> tuple[float | None, list[bool], list[bool], list[bool], list[bool]]:
+@dataclass(frozen=True)
+class EvidenceChecks:
+    """What an answer gets right about its question's evidence, one flag per evidence item checked.
+
+    `issuers`, `clauses` and `responsible` count an item the answer does not cite as wrong (they mix coverage in);
+    `issuers_cited` and `clauses_cited` are checked only on the items the answer cites: is what it says of them
+    true?"""
+
+    coverage: float | None = None
+    issuers: list[bool] = field(default_factory=list)
+    clauses: list[bool] = field(default_factory=list)
+    responsible: list[bool] = field(default_factory=list)
+    exact: list[bool] = field(default_factory=list)
+    issuers_cited: list[bool] = field(default_factory=list)
+    clauses_cited: list[bool] = field(default_factory=list)
+
+
+def _evidence_checks(q: GoldQuestion, answer, units_of=None, tasks: tuple = ()) -> EvidenceChecks:
     """Coverage, issuer, clause number, responsible (all gold units among the clause's), and responsible
     exactness on a draft's tasks.
 
@@ -74,25 +92,29 @@ def _evidence_checks(q: GoldQuestion, answer, units_of=None, tasks: tuple = ()
     state exactly the gold units for it (`units_of(clause, quote)`: the units per quoting row); an answer that
     does not cite the task fails the check."""
     if not q.answerable:
-        return None, [], [], [], []
+        return EvidenceChecks()
     cited = [(h.clause, h.document) for h in answer.citations]
     quotes = dict(zip([h.clause.clause_id for h in answer.citations], answer.quotes))
     covered = 0
-    issuers, clauses, responsible, exact = [], [], [], []
+    issuers, clauses, responsible, exact, issuers_cited, clauses_cited = [], [], [], [], [], []
     for ev in q.evidence:
         covering = [(c, d) for c, d in cited if ev.covered_by(c.text)]
         covered += bool(covering)
         if ev.issuer is not None:
             issuers.append(any(d.issuer == ev.issuer for _, d in covering))
+            if covering:
+                issuers_cited.append(issuers[-1])
         if ev.clause is not None:
             clauses.append(any(c.number == ev.clause for c, _ in covering))
+            if covering:
+                clauses_cited.append(clauses[-1])
         if ev.responsible:
             responsible.append(any(all(any(name in r for r in c.responsible) for name in ev.responsible)
-                                   for c, _ in covering))
+                                          for c, _ in covering))
             if units_of is not None and any(ev.covered_by(t.text) for t in tasks):
                 exact.append(any(_exact_units(units_of(c, quotes.get(c.clause_id, c.text)), ev.responsible)
-                                 for c, _ in covering if c.annex_rows))
-    return covered / len(q.evidence), issuers, clauses, responsible, exact
+                                        for c, _ in covering if c.annex_rows))
+    return EvidenceChecks(covered / len(q.evidence), issuers, clauses, responsible, exact, issuers_cited, clauses_cited)
 
 
 FIGURE_TYPES = ("days", "date", "percent", "money", "count")
@@ -115,13 +137,14 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
     answer = qa.ask(q.question, k=k, history=history or None)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
-    coverage, issuers, clauses, responsible, exact = _evidence_checks(q, answer, qa.answerer.units, tasks)
+    checks = _evidence_checks(q, answer, qa.answerer.units, tasks)
     result = QuestionResult(
         id=q.id, lang=q.lang, tags=list(q.tags), answerable=q.answerable, question=q.question,
         retrieved=[h.clause.clause_id for h in answer.retrieved], relevant=relevance(texts, q.evidence),
         refused=answer.refused, cited=[h.clause.clause_id for h in answer.citations],
-        citation_coverage=coverage, issuer_checks=issuers, clause_checks=clauses, responsible_checks=responsible,
-        responsible_exact_checks=exact, latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
+        citation_coverage=checks.coverage, issuer_checks=checks.issuers, clause_checks=checks.clauses,
+        responsible_checks=checks.responsible, responsible_exact_checks=checks.exact,
+        issuer_cited_checks=checks.issuers_cited, clause_cited_checks=checks.clauses_cited, latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
         top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
         kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
     result.figure_question = is_figure_question(q)
@@ -162,6 +185,9 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "citation_coverage": mean([r.citation_coverage for r in answerable if r.citation_coverage is not None]),
         "issuer_accuracy": share([c for r in answerable for c in r.issuer_checks]),
         "clause_accuracy": share([c for r in answerable for c in r.clause_checks]),
+        # the same two on the evidence the answer cites: is what it says of a clause it cites true?
+        "issuer_accuracy_cited": share([c for r in answerable for c in r.issuer_cited_checks]),
+        "clause_accuracy_cited": share([c for r in answerable for c in r.clause_cited_checks]),
         "responsible_accuracy": share([c for r in answerable for c in r.responsible_checks]),
         "responsible_exact": share([c for r in answerable for c in r.responsible_exact_checks]),
         "refusal_rate_unanswerable": share([r.refused for r in unanswerable]),

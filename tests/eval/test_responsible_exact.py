@@ -50,6 +50,6 @@ def test_exactness_is_checked_on_every_evidence_item_that_lies_in_a_draft_task()
     q = GoldQuestion("q", "zh", "谁负责健全法规制度？", True, (Evidence("x", quote, responsible=gold_units),), ())
     right = FakeAnswer((Cited(task, doc.meta),), (quote,))
     wrong = FakeAnswer((Cited(other, doc.meta),), (other.text,))
-    assert _evidence_checks(q, right, units_of, (task,))[4] == [True]
-    assert _evidence_checks(q, wrong, units_of, (task,))[4] == [False]  # the task is not cited: not exact
-    assert _evidence_checks(q, right, units_of, ())[4] == []           # not a task: nothing to check
+    assert _evidence_checks(q, right, units_of, (task,)).exact == [True]
+    assert _evidence_checks(q, wrong, units_of, (task,)).exact == [False]  # the task is not cited: not exact
+    assert _evidence_checks(q, right, units_of, ()).exact == []           # not a task: nothing to check
