@@ -15,7 +15,7 @@ quotes stay verbatim.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 
@@ -100,6 +100,8 @@ class ExtractiveAnswerer:
         """`clauses` (clause id -> clause) lets an answer name the annex rows behind a task's units."""
         self.glossary = glossary
         self.clauses = clauses or {}
+        # an annex row repeats (part of) a draft's task and names its units: the task is the clause to cite
+        self.task_of = {row: c for c in self.clauses.values() for row in c.annex_rows}
         self.config = config or AnswerConfig()
         self.model = model or Answerability.load(DEFAULT_MODEL)
         self.today = today or date.today()
@@ -113,17 +115,26 @@ class ExtractiveAnswerer:
     def select(self, query: Query, hits: list[Hit]) -> tuple[list[Hit], list[float]]:
         probabilities = self.model.probabilities(query, hits)
         chosen = [h for h, p in zip(hits, probabilities) if p >= self.threshold]
-        # an annex row repeats a task: cite the task when both are chosen
-        cited = {h.clause.clause_id for h in chosen}
-        chosen = [h for h in chosen if not (h.clause.kind == ClauseKind.ANNEX_ROW and
-                                            any(h.clause.clause_id in t.clause.annex_rows for t in chosen
-                                                if t.clause.clause_id in cited))]
+        among = {row: h.clause for h in chosen for row in h.clause.annex_rows}
+        chosen = [self._as_task(h, among) for h in chosen]
+        # a task reached through two of its rows (or itself and a row) is cited once
+        seen: set[str] = set()
+        chosen = [h for h in chosen if not (h.clause.clause_id in seen or seen.add(h.clause.clause_id))]
         # a clause named by number ("第十六条是什么？") is what is asked for: other clauses of its document are
         # not cited beside it; another document's clause may be (a comparison names two)
         named = next((h for h in chosen if "lookup" in h.sources), None) if query.reference else None
         if named is not None:
             chosen = [named] + [h for h in chosen if h is not named and h.document.doc_id != named.document.doc_id]
         return chosen[: self.config.max_citations], probabilities
+
+    def _as_task(self, hit: Hit, among: Mapping[str, Clause]) -> Hit:
+        """An annex row stands for the draft's task it repeats: cite the task (its number is the clause's), whose
+        units the answer then gives per quoting row; a row whose task is unknown is cited as it is. `among`: the
+        tasks of the other chosen clauses (row id -> task), for an answerer built without the index's clauses."""
+        if hit.clause.kind != ClauseKind.ANNEX_ROW:
+            return hit
+        task = self.task_of.get(hit.clause.clause_id) or among.get(hit.clause.clause_id)
+        return replace(hit, clause=task, item=None) if task is not None else hit
 
     # ---------- quoting ----------
     def quote(self, query: Query, text: str, *, english: bool = False, must: str | None = None) -> str:

@@ -108,3 +108,15 @@ def test_each_quoting_row_is_named_with_its_lead_in_english(real_service):
     rows = [line for line in answer.text.splitlines() if line.startswith("Responsible")]
     assert rows and all("of the annex)" in line for line in rows)
     assert any("(市商务局), lead (牵头)" in line and "中国出口信用保险公司深圳分公司" in line for line in rows)
+
+
+def test_an_annex_row_is_cited_as_the_task_it_repeats_with_that_rows_units(real_service):
+    # the question matches an annex row of the draft; the clause to cite is the task the row repeats (its number
+    # is the one users cite), with the units of the quoting row
+    answer = real_service.ask("征求意见稿里“制造业数字化转型计划”是哪个局牵头的")
+    assert not answer.refused
+    kinds = [h.clause.kind.value for h in answer.citations]
+    assert "annex-row" not in kinds
+    first = answer.citations[0].clause
+    assert first.annex_rows and "制造业数字化转型" in first.text
+    assert "责任单位（附件 第" in answer.text and "（牵头）" in answer.text
