@@ -14,7 +14,8 @@ quotes stay verbatim.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
@@ -67,6 +68,7 @@ class Answer:
     mode: AnswerMode = AnswerMode.EXTRACTIVE
     notes: tuple[str, ...] = field(default=())
     short: str | None = None              # the direct answer, a verbatim substring of a cited clause
+    units: tuple[tuple["RowUnits", ...], ...] = ()  # who is responsible for each citation's quoted part, as stated
     script: str = "simplified"
 
 
@@ -88,9 +90,27 @@ def quoting_rows(quote: str, rows: list[Clause]) -> list[Clause]:
         rows  [第16项 "支持有条件和意愿的大型商贸…“走出去”…"  市商务局牵头，市贸促委, 第17项 "进一步优化…" 市市场监管局]
         -> [第16项]
     """
-    parts = [squash(s).strip("。；;，,") for part in quote.split("……") for s in sentences(part)]
+    # phrase by phrase: a row may word the rest of a sentence differently (“推动健全” for the task's “建立健全”)
+    parts = [squash(p).strip("。；;，,、") for part in quote.split("……") for p in _PHRASES.split(part)]
     parts = [p for p in parts if len(p) >= 8]
     return [r for r in rows if any(p in squash(r.text) for p in parts)]
+
+
+def asked_rows(terms: Iterable[str], rows: list[Clause]) -> list[Clause]:
+    """Of the rows that quote a task, those about what the question asks: the rows whose task text holds the most
+    of the question's words (`terms`, by length), all of them when none holds any.
+
+        "深入实施“孔雀计划”……由哪个部门负责？", rows [第36项 "…职业院校…", 第37项 "深入实施“孔雀计划”…"] -> [第37项]
+    """
+    if len(rows) < 2:
+        return rows
+    terms = [t for t in set(terms) if len(t) >= 2]
+    scores = [sum(len(t) for t in terms if t in squash(r.text)) for r in rows]
+    best = max(scores)
+    return [r for r, score in zip(rows, scores) if score == best] if best > 0 else rows
+
+
+_PHRASES = re.compile(r"[。；;，,！？]")
 
 
 class ExtractiveAnswerer:
@@ -189,9 +209,10 @@ class ExtractiveAnswerer:
         caveats: list[str] = []
         if short:
             parts.append(short if query.language == "zh" else f"Short answer (Chinese original): “{short}”")
-        for n, (hit, quote) in enumerate(zip(chosen, quotes), start=1):
-            parts.append(self._zh_part(n, hit, quote) if query.language == "zh" else
-                         self._en_part(n, hit, quote, query))
+        units = [tuple(self.units(h.clause, quote, query)) for h, quote in zip(chosen, quotes)]
+        for n, (hit, quote, stated) in enumerate(zip(chosen, quotes, units), start=1):
+            parts.append(self._zh_part(n, hit, quote, stated) if query.language == "zh" else
+                         self._en_part(n, hit, quote, stated, query))
             for note in (frames.zh_caveats(hit.document, self.today) if query.language == "zh"
                          else frames.en_caveats(hit.document, self.today)):
                 if note not in caveats:
@@ -201,7 +222,7 @@ class ExtractiveAnswerer:
         text = "\n\n".join(parts + caveats)
         return Answer(query.text, query.language, False, self._script(text, query, ([short] if short else []) + quotes), tuple(chosen),
                       tuple(hits), tuple(probabilities), tuple(quotes), tuple(caveats), short=short,
-                      script=query.script)
+                      script=query.script, units=tuple(units))
 
     @staticmethod
     def _script(text: str, query: Query, quotes: list[str]) -> str:
@@ -214,22 +235,25 @@ class ExtractiveAnswerer:
             out += [to_script(before, "traditional"), sep]
         return "".join(out) + to_script(rest, "traditional")
 
-    def units(self, clause: Clause, quote: str) -> list[RowUnits]:
-        """Who is responsible for the quoted part: the quoting annex rows' units, else the clause's own."""
+    def units(self, clause: Clause, quote: str, query: Query | None = None) -> list[RowUnits]:
+        """Who is responsible for the quoted part: the quoting annex rows' units (of those, the rows about what
+        `query` asks), else the clause's own."""
         rows = quoting_rows(quote, [self.clauses[r] for r in clause.annex_rows if r in self.clauses])
+        if query is not None:
+            rows = asked_rows(query.terms, rows)
         if rows:
             return [RowUnits(r, r.responsible, r.lead) for r in rows]
         return [RowUnits(None, clause.responsible, clause.lead)] if clause.responsible else []
 
-    def _zh_part(self, n: int, hit: Hit, quote: str) -> str:
+    def _zh_part(self, n: int, hit: Hit, quote: str, units: tuple[RowUnits, ...]) -> str:
         c = hit.clause
         line = f"根据{frames.zh_source(hit.document)}{frames.zh_clause_ref(c)}：“{quote}”[{n}]"
-        for u in self.units(c, quote):
+        for u in units:
             names = "、".join(f"{r}（牵头）" if r in u.lead else r for r in u.responsible)
             line += f"\n责任单位{f'（{u.row.label}）' if u.row else ''}：{names}。"
         return line
 
-    def _en_part(self, n: int, hit: Hit, quote: str, query: Query) -> str:
+    def _en_part(self, n: int, hit: Hit, quote: str, units: tuple[RowUnits, ...], query: Query) -> str:
         c = hit.clause
         lines = [f"According to {frames.en_clause_ref(c)} ({c.label or 'unnumbered'}) of "
                  f"{frames.en_source(hit.document, self.glossary)} [{n}]:"]
@@ -242,7 +266,7 @@ class ExtractiveAnswerer:
             lines.append("No English translation of this clause is available; the Chinese original below is the "
                          "authoritative wording.")
         lines.append(f"Original wording (Chinese): “{quote}”")
-        for u in self.units(c, quote):
+        for u in units:
             names = [(f"{self.glossary.english(r)} ({r})" if self.glossary.english(r) else r)
                      + (", lead (牵头)" if r in u.lead else "") for r in u.responsible]
             row = f" ({frames.en_clause_ref(u.row)})" if u.row else ""

@@ -186,6 +186,7 @@ class GroundedGenerator:
         body = " ".join(_MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", s) for s in kept)
         citations = tuple(extractive.citations[m - 1] for m in order)
         quotes = tuple(extractive.quotes[m - 1] for m in order)
+        units = tuple(extractive.units[m - 1] for m in order) if extractive.units else ()
         text = "\n\n".join([body, *extractive.caveats])
-        return replace(extractive, text=text, citations=citations, quotes=quotes, mode=AnswerMode.GENERATED,
+        return replace(extractive, text=text, citations=citations, quotes=quotes, units=units, mode=AnswerMode.GENERATED,
                        notes=extractive.notes + tuple(removed))

@@ -137,7 +137,8 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
     answer = qa.ask(q.question, k=k, history=history or None)
     latency = (time.perf_counter() - started) * 1000
     texts = [h.clause.text for h in answer.retrieved]
-    checks = _evidence_checks(q, answer, qa.answerer.units, tasks)
+    stated = dict(zip([h.clause.clause_id for h in answer.citations], answer.units))
+    checks = _evidence_checks(q, answer, lambda clause, quote: stated.get(clause.clause_id, ()), tasks)
     result = QuestionResult(
         id=q.id, lang=q.lang, tags=list(q.tags), answerable=q.answerable, question=q.question,
         retrieved=[h.clause.clause_id for h in answer.retrieved], relevant=relevance(texts, q.evidence),

@@ -120,3 +120,36 @@ def test_an_annex_row_is_cited_as_the_task_it_repeats_with_that_rows_units(real_
     first = answer.citations[0].clause
     assert first.annex_rows and "制造业数字化转型" in first.text
     assert "责任单位（附件 第" in answer.text and "（牵头）" in answer.text
+
+
+def _draft_rows(task_number: str):
+    from pathlib import Path
+
+    from ingest.manifest import load_manifest
+    from ingest.pipeline import parse_document
+
+    corpus = Path(__file__).parents[2] / "corpus"
+    doc = parse_document(corpus / "sz-trade-integration-draft.txt", load_manifest(corpus / "manifest.toml"))
+    by_id = {c.clause_id: c for c in doc.clauses}
+    task = by_id[f"sz-trade-integration-draft#{task_number}"]
+    return task, [by_id[r] for r in task.annex_rows]
+
+
+def test_a_row_quotes_a_task_phrase_by_phrase_though_it_words_the_rest_otherwise():
+    from app.answer import quoting_rows
+    from ingest.text import sentences
+    task, rows = _draft_rows("2.1.1")
+    first = next(s for s in sentences(task.text) if "建立健全" in s)  # the task says 建立健全, its row 推动健全
+    assert [r.label for r in quoting_rows(first, rows)] == ["附件 第1项"]
+
+
+def test_of_the_rows_a_quote_reaches_the_units_are_those_of_the_row_the_question_is_about():
+    import jieba
+
+    from app.answer import asked_rows, quoting_rows
+    task, rows = _draft_rows("2.2.12")
+    quoting = quoting_rows(task.text, rows)
+    assert len(quoting) == 2                      # the quote reaches both rows: education and talent
+    terms = jieba.lcut("深入实施孔雀计划、引进高层次人才，由哪个部门负责？")
+    assert [r.responsible for r in asked_rows(terms, quoting)] == [("市人力资源保障局",)]
+    assert asked_rows(["跨境电商"], quoting) == quoting  # a question about neither row: both rows' units
