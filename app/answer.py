@@ -209,7 +209,10 @@ class ExtractiveAnswerer:
         caveats: list[str] = []
         if short:
             parts.append(short if query.language == "zh" else f"Short answer (Chinese original): “{short}”")
-        units = [tuple(self.units(h.clause, quote, query)) for h, quote in zip(chosen, quotes)]
+        # the annex row the search ranked highest is the part of a task the question reached
+        rank = {h.clause.clause_id: i for i, h in enumerate(hits)}
+        reached = [min((r for r in h.clause.annex_rows if r in rank), key=rank.get, default=None) for h in chosen]
+        units = [tuple(self.units(h.clause, quote, query, row)) for h, quote, row in zip(chosen, quotes, reached)]
         for n, (hit, quote, stated) in enumerate(zip(chosen, quotes, units), start=1):
             parts.append(self._zh_part(n, hit, quote, stated) if query.language == "zh" else
                          self._en_part(n, hit, quote, stated, query))
@@ -235,9 +238,14 @@ class ExtractiveAnswerer:
             out += [to_script(before, "traditional"), sep]
         return "".join(out) + to_script(rest, "traditional")
 
-    def units(self, clause: Clause, quote: str, query: Query | None = None) -> list[RowUnits]:
-        """Who is responsible for the quoted part: the quoting annex rows' units (of those, the rows about what
-        `query` asks), else the clause's own."""
+    def units(self, clause: Clause, quote: str, query: Query | None = None,
+              reached: str | None = None) -> list[RowUnits]:
+        """Who is responsible for the part asked about: the units of the annex row the search reached (`reached`,
+        a row id of this clause), else of the quoting rows (of those, the rows about what `query` asks), else the
+        clause's own."""
+        if reached in clause.annex_rows and reached in self.clauses:
+            row = self.clauses[reached]
+            return [RowUnits(row, row.responsible, row.lead)]
         rows = quoting_rows(quote, [self.clauses[r] for r in clause.annex_rows if r in self.clauses])
         if query is not None:
             rows = asked_rows(query.terms, rows)

@@ -153,3 +153,12 @@ def test_of_the_rows_a_quote_reaches_the_units_are_those_of_the_row_the_question
     terms = jieba.lcut("深入实施孔雀计划、引进高层次人才，由哪个部门负责？")
     assert [r.responsible for r in asked_rows(terms, quoting)] == [("市人力资源保障局",)]
     assert asked_rows(["跨境电商"], quoting) == quoting  # a question about neither row: both rows' units
+
+
+def test_an_english_question_gets_the_units_of_the_annex_row_the_search_reached(real_service):
+    # task 11. of the draft carries rows 34 (credit insurance + guarantee) and 35 (SME loan risk pool); the English
+    # question shares no Chinese words with either, but the search reaches row 34
+    answer = real_service.ask("In the draft, who's leading the work on a credit-scoring system for trading companies?")
+    stated = [u for units in answer.units for u in units]
+    assert [u.row.label for u in stated if u.row] == ["附件 第34项"]
+    assert stated[0].lead == ("市商务局",)
