@@ -29,16 +29,6 @@ def test_e5_embeds_long_texts_whole_not_cut_at_512_tokens():
     assert long @ embedder.embed_query("海关查验场地") > same_head @ embedder.embed_query("海关查验场地")
 
 
-def test_e5_batches_by_length_without_changing_any_vector():
-    """Length-sorted batches are an ingest speed-up only: each text's vector is the one it gets alone, in input order."""
-    embedder = E5Embedder(threads=1, batch_size=2)
-    texts = ["海关查验场地建设" * 40, "出口信用保险", "对申报单证齐全的出口业务，在20个工作日内完成退税审批" * 3,
-             "第十八条", "跨境电商" * 400]
-    batched = embedder.embed_documents(texts)
-    alone = np.vstack([embedder.embed_documents([t]) for t in texts])
-    assert np.allclose(batched, alone, atol=1e-6)
-
-
 def test_cross_encoder_matches_english_questions_with_chinese_text():
     encoders = make_encoders()
     assert isinstance(encoders.cross, UseEmbedder)
