@@ -33,12 +33,15 @@ from .answerability import english_terms
 MAX_SHORT = 80
 PHRASE_WEIGHT = 2.0  # a term in the phrase itself counts this much more than one elsewhere in its sentence
 ENGLISH_WEIGHT = 3.0  # an English word of the question in the aligned part of the translation, like a 3-character term
+MIN_SHARE = 0.4  # a "which" or yes/no answer: the share of the question's words (by weight) its phrase must hold
 NEAR = 0.15  # how far (share of the paragraph) an English chunk may sit from the phrase's place and still support it
 _PHRASE_END = re.compile(r"[，,；;。：:！？]")
 _ITEM_END = re.compile(r"[、]")
+_MARKER = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+\s*([、\t]|[.．](?!\d)))")  # "（八）", "4.", "19\t"
 _ROLE_WORDS = re.compile(r"(按职责分工)?(分别)?(牵头)?负责$|牵头$|配合$")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿美元|万美元|亿元|万元|美元|万平方米|平方米)?")  # a number, with its unit of money or area
+_NOT_STATED = frozenset({"in_force", "advice"})  # asked of the system: whether it still applies, what to do
 _PHRASE_KINDS = ("which", "yesno")  # answered by the phrase that matches best, figure or not
 _EN_CHUNK = re.compile(r"[^,;:\n]+?(?:[,;:](?=\s)|\.(?=\s|$)|$)", re.M)
 _english = EnglishTokenizer()
@@ -58,7 +61,7 @@ class _Candidate:
 def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
     """The direct answer from `clauses` (the cited clauses, best first), or None."""
     kind = query.wants
-    if kind is None or not clauses:
+    if kind is None or not clauses or query.intents & _NOT_STATED:
         return None
     if kind == "agency":
         return next((s for c in clauses if (s := _agencies(c))), None)
@@ -80,12 +83,12 @@ def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
             found = [(*_phrase_span(sentence, a, b, spans), _is_condition(sentence, a, b, query)) for a, b in spans]
         for a, b, condition in found:
             phrase = sentence[a:b]
-            score = PHRASE_WEIGHT * _overlap(weights, fold(phrase)) + around
-            if words:
-                score += ENGLISH_WEIGHT * english[rank].support(words, offset + a, offset + b)
+            own = _overlap(weights, fold(phrase))
+            support = english[rank].support(words, offset + a, offset + b) if words else 0.0
+            if kind in _PHRASE_KINDS and _share(own, weights, support, words, query) < MIN_SHARE:
+                continue  # no figure to go by: the phrase itself must say much of what the question asks
+            score = PHRASE_WEIGHT * own + around + ENGLISH_WEIGHT * support
             candidates.append(_Candidate(phrase, score, condition, (rank, offset + a)))
-    if kind in _PHRASE_KINDS:  # no figure to go by: a phrase must share something with the question
-        candidates = [c for c in candidates if c.score > 0]
     if not candidates:
         return None
     return max(candidates, key=_Candidate.key).phrase
@@ -163,6 +166,14 @@ def _english_weights(words: list[str], translations: list[_Translation]) -> dict
     return out
 
 
+def _share(own: float, weights: dict[str, float], support: float, words: dict[str, float], query: Query) -> float:
+    """The share (by weight) of the question's words a phrase holds: its Chinese terms for a Chinese question; for an
+    English one, its English words in the aligned translation (its Chinese terms are few, often a place name)."""
+    if query.language == "en":
+        return support / sum(words.values()) if words else 0.0
+    return own / sum(weights.values()) if weights else 0.0
+
+
 def _overlap(weights: dict[str, float], text: str) -> float:
     return sum(w for t, w in weights.items() if t in text)
 
@@ -188,6 +199,9 @@ def _phrases(sentence: str) -> list[tuple[int, int]]:
     for m in [*_PHRASE_END.finditer(sentence), None]:
         end = m.start() if m else len(sentence)
         a, b = _strip(sentence, start, end)
+        marker = _MARKER.match(sentence, a, b)
+        if marker:  # "19\t出台市场采购贸易扶持政策" -> "出台市场采购贸易扶持政策"
+            a, b = _strip(sentence, marker.end(), b)
         if b - a >= 2:
             out.append((a, min(b, a + MAX_SHORT)))
         start = m.end() if m else end
