@@ -111,7 +111,8 @@ _YES_NO = re.compile(r"(吗|么|嘛|没有|没|冇|未)\W*$|有没有|有冇|是
                      r"^\W*(is|are|does|do|did|can|could|will|would|has|have|was|were|may|shall)\b", re.I)
 _WH = re.compile(r"什么|啥|哪|怎|如何|多少|几|咩|乜|边|\b(what|which|how|who|whom|where|why)\b", re.I)
 
-WANTS = ("days", "date", "percent", "money", "count", "number", "agency", "which", "yesno")
+FIGURES = ("days", "date", "percent", "money", "count", "number")  # the wanted kinds a figure answers
+WANTS = (*FIGURES, "agency", "which", "yesno")
 
 
 def wanted(question: str) -> str | None:
@@ -159,10 +160,12 @@ def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
     """Where `text` states what a question of `kind` (a `wanted` kind) asks for: [(start, end), …]; [] for the
     kinds answered by a phrase rather than a figure ("agency", "which", "yesno").
 
-        answer_spans("date", "力争到 2025 年，跨境电商进出口额超千亿元")   -> [(3, 11)]             "2025 年"
-        answer_spans("number", "逐步实现省内七大关区之间一体化作业")        -> [(6, 7)]              "七"
-        answer_spans("number", "到2025年，数字经济核心产业增加值占GDP比重31%") -> [(23, 26)]         "31%"
+        answer_spans("date", "力争到 2025 年，跨境电商进出口额超千亿元")        -> [(4, 10)]   "2025 年"
+        answer_spans("number", "逐步实现省内七大关区之间一体化作业")             -> [(6, 7)]    "七"
+        answer_spans("number", "到2025年，数字经济核心产业增加值占GDP比重31%")   -> [(24, 27)]  "31%" (not the year)
     """
+    if kind not in FIGURES:
+        return []
     if kind == "number":
         markers = [m.span() for m in _MARKER.finditer(text)]
         return [m.span() for m in _NUMBER_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
