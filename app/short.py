@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ingest.model import Clause
 from ingest.text import fold, sentence_spans, squash
-from retrieval.asked import answer_spans
+from retrieval.asked import LIST_MARKER, answer_spans
 from retrieval.query import Query
 from retrieval.tokenize import EnglishTokenizer
 
@@ -37,7 +37,6 @@ MIN_SHARE = 0.4  # a "which" or yes/no answer: the share of the question's words
 NEAR = 0.15  # how far (share of the paragraph) an English chunk may sit from the phrase's place and still support it
 _PHRASE_END = re.compile(r"[，,；;。：:！？]")
 _ITEM_END = re.compile(r"[、]")
-_MARKER = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+\s*([、\t]|[.．](?!\d)))")  # "（八）", "4.", "19\t"
 _ROLE_WORDS = re.compile(r"(按职责分工)?(分别)?(牵头)?负责$|牵头$|配合$")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿美元|万美元|亿元|万元|美元|万平方米|平方米)?")  # a number, with its unit of money or area
@@ -199,7 +198,7 @@ def _phrases(sentence: str) -> list[tuple[int, int]]:
     for m in [*_PHRASE_END.finditer(sentence), None]:
         end = m.start() if m else len(sentence)
         a, b = _strip(sentence, start, end)
-        marker = _MARKER.match(sentence, a, b)
+        marker = LIST_MARKER.match(sentence, a, b)
         if marker:  # "19\t出台市场采购贸易扶持政策" -> "出台市场采购贸易扶持政策"
             a, b = _strip(sentence, marker.end(), b)
         if b - a >= 2:

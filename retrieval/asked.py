@@ -152,8 +152,8 @@ _MEASURE = "个家项天日年月周倍次批列架班万亿成条类种所座�
 _NUMBER_SPAN = re.compile(rf"[〔［\[(（﹝]\d{{4}}[〕］\])）﹞]\s*\d+\s*号|第[{_CN}\d]+|百分之[{_CN}\d.]+|翻一番|减半|"
                           rf"(?<![\d.A-Za-z])(?!(19|20)\d\d\s*年)\d+(\.\d+)?(\s*[-－~至]\s*\d+(\.\d+)?)?(\s*[%％])?(?![A-Za-z\d])|"
                           rf"(?<![{_CN}])([二三四五六七八九十两百千]|一(?=[十百千万亿]))[{_CN}]*(?=[{_MEASURE}])")
-# a list marker, not a figure: "（八）", "(3)", "4." or "30\t" opening a line or a sentence
-_MARKER = re.compile(rf"(^|\n)\s*[（(]?[{_CN}\d]+[）)]|(^|\n)\s*[{_CN}\d]+\s*[、.．\t]")
+# a list marker, not a figure: "（八）", "(3)", "4." or "30\t" where a line or a phrase opens
+LIST_MARKER = re.compile(rf"\s*([（(][{_CN}\d]+[）)]|[{_CN}\d]+\s*([、\t]|[.．](?!\d)))")
 
 
 def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
@@ -167,7 +167,7 @@ def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
     if kind not in FIGURES:
         return []
     if kind == "number":
-        markers = [m.span() for m in _MARKER.finditer(text)]
+        markers = [m.span() for line in re.finditer(r"^", text, re.M) if (m := LIST_MARKER.match(text, line.end()))]
         return [m.span() for m in _NUMBER_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
     if kind == "date":
         spans = figure_spans("date", text)
