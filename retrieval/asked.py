@@ -94,16 +94,21 @@ ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|�
                          r"cap|threshold|ratio|figure|level|sum)\b", re.I)
 # … and the other ways a question asks for one: an ordinal ("第几届", "which edition"), a size or extent
 # ("几大关区", "多大份额", "增加到什么程度"), a document number ("文号是什么"), a target or value
-_ASKS_NUMBER_MORE = re.compile(r"第几|几大|几届|多大|多高|多远|(什么|啥|咩|怎样的?)(程度|水平|规模|份额)|文号|编号|"
-                               r"\b(which|what) (edition|session)\b|\b(reference|document|serial|file) number\b|"
-                               r"\b(what|which)\b.{0,30}\b(targets?|values?|areas?|rewards?|volume|scale|capacity)\b",
+_ASKS_NUMBER_MORE = re.compile(r"第几|几(?!乎|何|时|月|号)|多(大|高|远|快|重|宽|深|长)(?!时间)|"
+                               r"(什么|啥|咩|怎样的?|多大的?)(程度|水平|规模|份额|比例|比重|幅度|额度|上限|下限|数量|金额|数额)|"
+                               r"文号|编号|"
+                               r"\b(which|what) (edition|session)\b|\b(reference|document|serial|file) number\b|how far\b|"
+                               r"\b(what|which)\b.{0,30}\b(targets?|values?|areas?|rewards?|volume|scale|capacity|proportion|"
+                               r"fraction|maximum|minimum|ceiling|budget|count|quantity)\b",
                                re.I)
 # the responsible units, asked with a count word ("边几个单位负责？", "哪几家单位负责？", "边啲部门…负责落实？")
 _ASKS_UNITS = re.compile(r"(哪|边|邊)(几|啲|些)?(个|家|位)?(部门|单位|机构|局|厅|委|市政府)|"
                          r"(部门|单位|机构|局)[^，,。？?]{0,6}(负责|牵头)", re.I)
 # a time, asked in words asked_type does not know ("啥时候搞完", "到哪一年", "In which month", "By when")
-_ASKS_WHEN = re.compile(r"啥时候|什么时间|几时|几月|哪个?月|到哪一?年|^\W*(and )?when\b|\bwhen (will|should|must|do|does|can|are)\b|"
-                        r"\bwhat years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b", re.I)
+_ASKS_WHEN = re.compile(r"啥时|什么时间|什么日期|几时|几月|几号|哪个?月|到哪一?年|何年|截止日期|截至日期|期限是|"
+                        r"^\W*(and )?when\b|\bwhen (will|should|must|do|does|can|are|was|were|did|is)\b|\band when\b|\bwhen\W*$|"
+                        r"\bwhat years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b|\bdeadline\b|\btime limit\b|"
+                        r"\bwithin what (time|period)\b", re.I)
 # an item named by its count ("which two land crossings", "哪三个口岸"): the answer names them
 _ASKS_WHICH_N = re.compile(r"\bwhich (two|three|four|five|six|seven|eight|nine|ten)\b|哪(两|三|四|五|六|七|八|九|十|几)", re.I)
 # a yes/no question, without a question word that asks for something else ("有额外奖励吗？", "Did … try to …?")
