@@ -195,11 +195,7 @@ class ExtractiveAnswerer:
             chosen = list(hits[: self.config.max_citations])
         if not chosen:
             return self._refusal(query, hits, probabilities)
-        short = None
-        for hit in chosen:
-            short = short_answer(query, hit.clause)
-            if short:
-                break
+        short = short_answer(query, [h.clause for h in chosen])
         # grouped by document, in the order documents first appear among the cited clauses
         order = list(dict.fromkeys(h.document.doc_id for h in chosen))
         chosen = sorted(chosen, key=lambda h: order.index(h.document.doc_id))

@@ -329,8 +329,11 @@ class PolicyQA:
         own = self.parse(resolution.question)
         standalone = resolution.standalone[-MAX_QUESTION_CHARS:]  # the carried topic may make it long
         # the topic carried over, but what is asked (a figure, an agency, validity) is the follow-up's own
-        query = replace(self.searcher.parse(standalone, language=own.language), asked=own.asked,
-                        intents=own.intents, script=own.script)
+        carried = self.searcher.parse(standalone, language=own.language)
+        # the direct answer wanted is the follow-up's own too; an elliptical one ("粤东西北的企业呢？") wants what the
+        # question it follows wanted
+        query = replace(carried, asked=own.asked, intents=own.intents, script=own.script,
+                        wants=own.wants or carried.wants)
         earlier = self.previous_hits(resolution, k=k, filters=filters)
         hits = self.searcher.search(query, k=k, filters=filters)
         note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"

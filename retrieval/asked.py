@@ -80,3 +80,102 @@ def figure_spans(kind: str, text: str) -> list[tuple[int, int]]:
     """Where `text` states a figure of `kind`: [(start, end), …] of each match."""
     pattern = _STATES.get(kind)
     return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
+# ---------- the direct answer a question wants (app.short) ----------
+# asked_type, states and figure_spans above are features of the calibrated answerability model and keep their
+# outputs; what follows widens only what the short answer looks for.
+
+# a question for a number, of any kind ("多少万平方米", "how many vessels", "what weekly number", "by how many hours");
+# the same pattern as app.answerability's asks_number feature
+ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|批|万|亿|多|条|列|班|架|小时|周|类)|百分之几|"
+                         r"how (many|much|long|big|large|high|fast|soon|often)|by how|"
+                         r"\b(what|which)\b.{0,30}\b(number|amount|rate|percentage|share|size|total|limit|quota|"
+                         r"cap|threshold|ratio|figure|level|sum)\b", re.I)
+# … and the other ways a question asks for one: an ordinal ("第几届", "which edition"), a size or extent
+# ("几大关区", "多大份额", "增加到什么程度"), a document number ("文号是什么"), a target or value
+_ASKS_NUMBER_MORE = re.compile(r"第几|几(?!乎|何|时|月|号)|多(大|高|远|快|重|宽|深|长)(?!时间)|"
+                               r"(什么|啥|咩|怎样的?|多大的?)(程度|水平|规模|份额|比例|比重|幅度|额度|上限|下限|数量|金额|数额)|"
+                               r"文号|编号|"
+                               r"\b(which|what) (edition|session)\b|\b(reference|document|serial|file) number\b|how far\b|"
+                               r"\b(what|which)\b.{0,30}\b(targets?|values?|areas?|rewards?|volume|scale|capacity|proportion|"
+                               r"fraction|maximum|minimum|ceiling|budget|count|quantity)\b",
+                               re.I)
+# the responsible units, asked with a count word ("边几个单位负责？", "哪几家单位负责？", "边啲部门…负责落实？")
+_ASKS_UNITS = re.compile(r"(哪|边|邊)(几|啲|些)?(个|家|位)?(部门|单位|机构|局|厅|委|市政府)|"
+                         r"(部门|单位|机构|局)[^，,。？?]{0,6}(负责|牵头)", re.I)
+# a time, asked in words asked_type does not know ("啥时候搞完", "到哪一年", "In which month", "By when")
+_ASKS_WHEN = re.compile(r"啥时|什么时间|什么日期|几时|几月|几号|哪个?月|到哪一?年|何年|截止日期|截至日期|期限是|"
+                        r"^\W*(and )?when\b|\bwhen (will|should|must|do|does|can|are|was|were|did|is)\b|\band when\b|\bwhen\W*$|"
+                        r"\bwhat years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b|\bdeadline\b|\btime limit\b|"
+                        r"\bwithin what (time|period)\b", re.I)
+# an item named by its count ("which two land crossings", "哪三个口岸"): the answer names them
+_ASKS_WHICH_N = re.compile(r"\bwhich (two|three|four|five|six|seven|eight|nine|ten)\b|哪(两|三|四|五|六|七|八|九|十|几)", re.I)
+# a yes/no question, without a question word that asks for something else ("有额外奖励吗？", "Did … try to …?")
+_YES_NO = re.compile(r"(吗|么|嘛|没有|没|冇|未)\W*$|有没有|有冇|是不是|是否|能否|能不能|可不可以|会不会|"
+                     r"^\W*(is|are|does|do|did|can|could|will|would|has|have|was|were|may|shall)\b", re.I)
+_WH = re.compile(r"什么|啥|哪|怎|如何|多少|几|咩|乜|边|\b(what|which|how|who|whom|where|why)\b", re.I)
+
+FIGURES = ("days", "date", "percent", "money", "count", "number")  # the wanted kinds a figure answers
+WANTS = (*FIGURES, "agency", "which", "yesno")
+
+
+def wanted(question: str) -> str | None:
+    """The kind of direct answer a (folded) question wants: an asked_type kind, widened.
+
+        wanted("广东加大信保支持力度那一条，是哪几家单位负责？")   -> "agency"   (asked_type: "count")
+        wanted("跨境电商到2025年海外仓面积要搞到多少平方？")       -> "number"   (a figure of no known kind)
+        wanted("深圳要办好世界海关组织第几届全球aeo大会？")        -> "number"
+        wanted("gd加工贸易手册能全程无纸化吗？定的啥时候搞完")     -> "date"
+        wanted("which two land crossings get upgraded …?")        -> "which"
+        wanted("除了500万扶持还有额外奖励吗？")                    -> "yesno"
+        wanted("深圳海关20条第十二条讲了什么？")                   -> None
+    """
+    kind = asked_type(question)
+    if kind == "agency" or _ASKS_UNITS.search(question):
+        return "agency"
+    if kind is not None:
+        return kind
+    if _ASKS_WHEN.search(question):
+        return "date"
+    if ASKS_NUMBER.search(question) or _ASKS_NUMBER_MORE.search(question):
+        return "number"
+    if _ASKS_WHICH_N.search(question):
+        return "which"
+    if _YES_NO.search(question) and not _WH.search(question):
+        return "yesno"
+    return None
+
+
+# a year or a period in words figure_spans("date", …) does not take: "到 2025 年", "（2022-2025）", "今年7月", "年底前"
+_WHEN_SPAN = re.compile(rf"(19|20)\d\d\s*[-－—–~至到]\s*(19|20)\d\d|(19|20)\d\d\s*年|今年\s*\d{{1,2}}\s*月|"
+                        rf"\d{{1,2}}\s*月(底|中旬|上旬|下旬)?前?|[{_CN}]{{1,2}}月(底|份)?前?|今年(内|底前?)|年底前|月底前|年内")
+# any figure: a number (not a year), a percentage, a doubling or halving, an ordinal ("第六届"), a document number
+# ("粤财综〔2014〕89号"), or Chinese numerals before a measure word ("七大关区", "八方联网", "三年行动计划", "百强";
+# not the "三" of "珠三角", nor the "一" of "一批")
+_MEASURE = "个家项天日年月周倍次批列架班万亿成条类种所座艘小时大方港届强市地国区名"
+_NUMBER_SPAN = re.compile(rf"[〔［\[(（﹝]\d{{4}}[〕］\])）﹞]\s*\d+\s*号|第[{_CN}\d]+|百分之[{_CN}\d.]+|翻一番|减半|"
+                          rf"(?<![\d.A-Za-z])(?!(19|20)\d\d\s*年)\d+(\.\d+)?(\s*[-－~至]\s*\d+(\.\d+)?)?(\s*[%％])?(?![A-Za-z\d])|"
+                          rf"(?<![{_CN}])([二三四五六七八九十两百千]|一(?=[十百千万亿]))[{_CN}]*(?=[{_MEASURE}])")
+# a list marker, not a figure: "（八）", "(3)", "4." or "30\t" where a line or a phrase opens
+LIST_MARKER = re.compile(rf"\s*([（(][{_CN}\d]+[）)]|[{_CN}\d]+\s*([、\t]|[.．](?!\d)))")
+
+
+def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
+    """Where `text` states what a question of `kind` (a `wanted` kind) asks for: [(start, end), …]; [] for the
+    kinds answered by a phrase rather than a figure ("agency", "which", "yesno").
+
+        answer_spans("date", "力争到 2025 年，跨境电商进出口额超千亿元")        -> [(4, 10)]   "2025 年"
+        answer_spans("number", "逐步实现省内七大关区之间一体化作业")             -> [(6, 7)]    "七"
+        answer_spans("number", "到2025年，数字经济核心产业增加值占GDP比重31%")   -> [(24, 27)]  "31%" (not the year)
+    """
+    if kind not in FIGURES:
+        return []
+    if kind == "number":
+        markers = [m.span() for line in re.finditer(r"^", text, re.M) if (m := LIST_MARKER.match(text, line.end()))]
+        return [m.span() for m in _NUMBER_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
+    if kind == "date":
+        spans = figure_spans("date", text)
+        spans += [m.span() for m in _WHEN_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
+        return sorted(spans)
+    return figure_spans(kind, text)

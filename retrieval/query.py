@@ -16,7 +16,7 @@ from ingest.errors import InvalidQueryError
 from ingest.text import Script, collapse, fold, script, years
 
 from .aliases import Aliases
-from .asked import asked_type, intents
+from .asked import asked_type, intents, wanted
 from .glossary import Glossary
 from .language import Language, detect_language
 from .lookup import Reference, parse_reference
@@ -42,6 +42,8 @@ class Query:
     reference: Reference | None     # a clause named by number ("第十二條", "article 16")
     asked: str | None               # the kind of fact asked for: "days", "date", "percent", "money", "count", …
     intents: frozenset[str] = frozenset()  # what it asks of the system: "in_force", "advice", "injection"
+    wants: str | None = None        # the direct answer it wants (app.short): `asked` widened, e.g. "number" for
+                                    # "第几届", "agency" for "哪几家单位负责", "yesno" for "还有额外奖励吗？"
 
 
 def validate_question(question: object) -> str:
@@ -78,4 +80,4 @@ class QueryParser:
                      own_terms=tuple(own), words_en=tuple(self.english.tokens(text)), expansions=tuple(expansions),
                      places=frozenset(places_in(folded)), years=frozenset(years(folded)),
                      reference=parse_reference(folded), asked=asked_type(folded),
-                     intents=intents(folded))
+                     intents=intents(folded), wants=wanted(folded))

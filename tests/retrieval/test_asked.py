@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.text import fold
-from retrieval.asked import asked_type, figure_spans, intents, states
+from retrieval.asked import answer_spans, asked_type, figure_spans, intents, states, wanted
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -53,3 +53,44 @@ def test_figure_spans_point_at_the_figure():
 ])
 def test_intents(question, expected):
     assert intents(fold(question)) == expected
+
+
+@pytest.mark.parametrize("question, wants, asked", [
+    # asked_type (a feature of the answerability model) keeps its answer; wanted widens it for the short answer
+    ("广东加大信保支持力度那一条，是哪几家单位负责？", "agency", "count"),
+    ("深圳加密「灣區號」中歐斑列嗰條措施，係邊個部門負責？", "agency", None),
+    ("跨境电商到2025年海外仓面积要搞到多少平方？", "number", None),
+    ("深圳要办好世界海关组织第几届全球AEO大会？", "number", None),
+    ("What value of cross-border e-commerce imports and exports does Shenzhen target by 2025?", "number", None),
+    ("廣東免收企業嗰啲涉企行政事業性收費，係根據邊份通知？文號係咩？", "number", None),
+    ("gd加工贸易手册能全程无纸化吗？定的啥时候搞完", "date", None),
+    ("In which month was the Guangdong provincial government going to send inspection teams?", "date", None),
+    ("Which two land crossings get upgraded cold-chain inspection facilities?", "which", None),
+    ("粤东西北的外综服企业2014年出口超10亿美元，除了500万扶持还有额外奖励吗？", "yesno", None),
+    ("Is Shenzhen trying to land any of the world's top-100 trade shows?", "yesno", None),
+    ("广东省出口退税审批要在多少个工作日内完成？", "days", "days"),
+    ("深圳海关20条第十二条讲了什么？", None, None),
+    ("深圳对海外仓建设有哪些支持措施？", None, None),
+    ("我们厂做储能柜出口，深圳港口跟海关这块有啥便利没？", None, None),  # a question word: not a yes/no
+])
+def test_wanted_widens_asked_type_without_changing_it(question, wants, asked):
+    assert wanted(fold(question)) == wants
+    assert asked_type(fold(question)) == asked
+
+
+@pytest.mark.parametrize("kind, text, figures", [
+    ("date", "力争到 2025 年，跨境电商进出口额超千亿元", ["2025 年"]),
+    ("date", "深圳市推动跨境电子商务高质量发展行动方案（2022-2025）", ["2022-2025"]),
+    ("date", "省政府将于今年7月组织专项工作督导组", ["今年7月"]),
+    ("number", "到2025年，数字经济核心产业增加值占GDP比重31%", ["31%"]),       # a year is not the number asked
+    ("number", "逐步实现省内七大关区之间一体化作业", ["七"]),
+    ("number", "（八）培育外贸综合服务企业。支持和引导各地级以上市培育1－2家", ["1－2"]),  # a list marker is no figure
+    ("number", "加快构建珠三角地区“一批”B2B2C平台", []),                         # nor 珠三角's 三, 一批, B2B2C's 2
+    ("number", "《关于免征的通知》（粤财综〔2014〕89号）", ["〔2014〕89号"]),
+    ("number", "新增跨境电商上市企业 5-10 家", ["5-10"]),
+    ("agency", "（省商务厅负责）", []),
+])
+def test_answer_spans(kind, text, figures):
+    assert [text[a:b] for a, b in answer_spans(kind, text)] == figures
+    if kind in ("days", "percent", "money", "count"):
+        assert answer_spans(kind, text) == figure_spans(kind, text)
