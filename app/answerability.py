@@ -7,25 +7,34 @@
 A logistic regression over ANSWER_FEATURES, fitted by `policyqa tune answerability` on the gold train split and
 the external development set (answerable questions: the clauses that hold the evidence are positives; near-misses
 of every kind give negatives), its scores calibrated by isotonic regression fitted out of fold, all stored as
-JSON numbers. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not spoken
-of, a question asked of the system) survive as features the model weighs, not as vetoes; a few interactions of
-them are features too, because a linear model cannot form products itself. (A LightGBM classifier over the same
-features was tried and refused fewer near-misses out of fold: 111 near-miss questions are too few for trees to
-isolate, e.g., the handful of injection questions among the top-scored clauses.)
+JSON numbers. Training questions are ranked by a ranker that never saw them (eval.train.out_of_fold_searches),
+and the recipe (features, regularisation, weights) was chosen by nested cross-validation over the training
+questions (eval.answer_train.nested_out_of_fold), whose figures the model card keeps.
+
+A question asked of the system rather than of the corpus (whether a document is still in force, advice, an
+instruction to the system: `system_intents`) gets probability 0 before the model, by construction: no clause
+can answer it. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not
+spoken of) survive as features the model weighs, not as vetoes. Features tried and left out because the nested
+figures did not improve: products of features (a linear model's hand-made interactions), and the corpus rarity
+(IDF, both languages) of the question's terms a clause lacks. (A LightGBM classifier over the same features was
+tried earlier and refused fewer near-misses out of fold: 111 near-miss questions are too few for trees.)
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ingest.errors import ModelFileError
+from ingest.model import DocumentMeta
 from ingest.text import fold, sentence_spans
 from retrieval.asked import figure_spans, states
+from retrieval.places import jurisdiction
 from retrieval.query import Query
 from retrieval.searcher import Hit
 from retrieval.tokenize import EnglishTokenizer
@@ -39,7 +48,6 @@ ANSWER_FEATURES = (
     "raw", "raw_gap", "raw_next_gap", "rank_recip", *HIT_FEATURES,
     "asked_any", *(f"asked_{a}" for a in ASKED), "states_asked",
     "is_en", "traditional", "has_places", "has_years",
-    "intent_in_force", "intent_advice", "intent_injection",
     # the question's content terms the clause lacks: how many, what share, and how many of them no retrieved
     # clause has at all (a term the corpus's nearest clauses never use is a topic the corpus does not cover)
     "terms_n", "miss_n", "miss_w", "miss_all_n", "miss_all_w",
@@ -50,9 +58,13 @@ ANSWER_FEATURES = (
     # constraint agreement: an individual's question vs a clause about enterprises; import vs export; a city's
     # "own"/"local" policy asked of a provincial document
     "q_person", "c_person", "person_mismatch", "direction_mismatch", "q_local",
-    # interactions a linear model cannot form itself: a strong retrieval score does not outweigh a question asked
-    # of the system, a figure not stated where the question's words are, or a city's own policy asked of a province
-    "intent_x_raw", "number_gap", "local_inside", "other_x_raw",
+    # is a figure of the asked kind stated in the clause's sentence that best matches the question
+    "best_sentence_states",
+    # the share of the question's places that no document of the corpus is the policy of (CorpusScope)
+    "place_foreign",
+    # the figure the question asks for (number_kind): is one of its kind stated in the clause, and in the
+    # clause's sentence that best matches the question
+    "kind_stated", "kind_stated_best",
 )
 _CN = "一二三四五六七八九十百千万两〇零"
 # a question for a number, of any kind ("多少万平方米", "how many vessels", "what weekly number", "by how many hours")
@@ -62,6 +74,43 @@ _ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|�
                           r"cap|threshold|ratio|figure|level|sum)\b", re.I)
 # a figure stated: any Arabic number, or Chinese numerals with a measure word ("三年", "两倍", "20个工作日")
 _NUMBER = re.compile(rf"\d|百分之|翻一番|减半|[{_CN}]+\s*(个|家|项|天|日|年|月|周|倍|次|批|列|架|班|万|亿|成|条|类|种|所|座|艘|小时)")
+# the kind of figure a question for a number asks, when retrieval.asked names none: a share, a sum of money, a
+# span of time, or a count of things (a number followed by a measure word)
+_KIND_OF_NUMBER = (
+    ("percent", re.compile(r"比例|百分|比率|费率|利率|税率|贴息率|\b(rate|percent|percentage|share|ratio)\b", re.I)),
+    ("money", re.compile(r"多少钱|几多钱|多少(万|亿)?元|补贴|补助|奖励|资助|扶持|贴息|资金|费用|金额|"
+                         r"\b(award|pay|pays|paid|subsid\w*|grant|fund\w*|reward|yuan|money|cost|fee|fees)\b", re.I)),
+    ("days", re.compile(r"多久|多长时间|几天|多少天|小时|工作日|\bhow long\b|\b(days|hours|weeks|months)\b", re.I)),
+)
+_COUNTED = re.compile(rf"\d+(\.\d+)?\s*(万|亿)?\s*[\u4e00-\u9fff]|[{_CN}]+\s*(个|家|项|条|批|列|架|班|艘|所|座|万|亿)")
+_FIGURE_OF = {"percent": re.compile(r"\d+(\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十\d]成(?![本立功果为员])|减半"),
+              "money": re.compile(rf"[\d.]+\s*(万|亿)?\s*(元|美元)|[{_CN}]+(万|亿)元"),
+              "days": re.compile(rf"[\d{_CN}]+\s*个?(工作日|天|日内|个月|小时|周)")}
+
+
+def number_kind(query: Query) -> str | None:
+    """The kind of figure a question asks for: retrieval.asked's type, else one read off its words ("律师费能报销
+    多少比例？" -> "percent", "How much does Shenzhen award …?" -> "money"), else "count" for any other question
+    for a number, None for a question that asks for no number."""
+    if query.asked not in (None, "agency"):
+        return query.asked
+    if not _ASKS_NUMBER.search(query.folded):
+        return None
+    for kind, pattern in _KIND_OF_NUMBER:
+        if pattern.search(query.folded):
+            return kind
+    return "count"
+
+
+def states_kind(kind: str, text: str) -> bool:
+    """Whether `text` states a figure of `kind` (number_kind's kinds, retrieval.asked's for the others)."""
+    if kind in _FIGURE_OF:
+        return bool(_FIGURE_OF[kind].search(text))
+    if kind == "count":
+        return bool(_COUNTED.search(text))
+    return states(kind, text)
+
+
 _PERSON = re.compile(r"个人|市民|居民|消费者|自然人|外籍员工|员工|职工|游客|旅客|\b(personal|individuals?|residents?|"
                      r"citizens?|consumers?|tourists?|employees?|workers?|travell?ers?)\b", re.I)
 _LOCAL = re.compile(r"本地|本市|自己|另外|市政府|市级|市里|\b(own|local|municipal|city government)\b", re.I)
@@ -74,6 +123,21 @@ _FRAME_EN = frozenset("what how much many does will would can could which when w
                       "get got give offer rule rules apply appli say tell let want need plan polic policy measur "
                       "her hav lik re s us our you your any also still now today current new more most".split())
 _english = EnglishTokenizer()
+# what names a document or a measure of one: "is the plan still in force" asks of a document; "is the contract
+# still valid" asks a question of law that a statute may answer
+_DOCUMENT = re.compile(r"《|方案|措施|文件|政策|办法|通知|意见|规定|条例|细则|\d+条|第.{1,4}条|号|"
+                       r"\b(plan|measures?|polic(y|ies)|documents?|rules?|regulations?|circulars?|notices?|articles?)\b",
+                       re.I)
+
+
+def system_intents(query: Query) -> frozenset[str]:
+    """What the question asks of the system rather than of the corpus: retrieval.asked's intents, and
+    "in_force_document" when the in-force question names a document or measure ("这个方案现在还有效吗？"), not a
+    contract or an act whose validity a clause may state ("保证合同是否有效？")."""
+    found = set(query.intents)
+    if "in_force" in found and _DOCUMENT.search(query.folded):
+        found.add("in_force_document")
+    return frozenset(found)
 
 
 def _weight(term: str) -> float:
@@ -96,6 +160,32 @@ def english_terms(query: Query) -> list[str]:
 
 def _haystack(hit: Hit) -> str:
     return fold(" ".join([hit.document.title or "", *hit.clause.path, hit.clause.text]))
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusScope:
+    """The places the corpus has policy of (retrieval.places.jurisdiction of every document's title, issuer and
+    publisher): a question about a place no document is the policy of ("上海对外贸企业参加进博会有什么补贴？" of a
+    Shenzhen and Guangdong corpus) asks about another region, however close a clause's topic. `places` is None
+    when some document is of no place: a national law applies everywhere.
+
+        scope = CorpusScope.of(index.documents.values())
+        scope.foreign_places({"上海"}) -> 1.0;  scope.foreign_places({"深圳"}) -> 0.0
+    """
+
+    places: frozenset[str] | None
+
+    @classmethod
+    def of(cls, documents: Iterable[DocumentMeta]) -> "CorpusScope":
+        regions = [jurisdiction(" ".join([d.title or "", d.issuer or "", d.publisher or ""])) for d in documents]
+        return cls(None if not regions or not all(regions) else frozenset().union(*regions))
+
+    def foreign_places(self, places: Iterable[str]) -> float:
+        """The share of the question's places the corpus has no policy of."""
+        places = set(places)
+        if not places or self.places is None:
+            return 0.0
+        return len(places - self.places) / len(places)
 
 
 def _missing(terms: list[str], present: list[set[str]] | list[str], r: int) -> tuple[float, float, float, float]:
@@ -125,8 +215,32 @@ def _span_coverage(query: Query, terms: list[str], text: str, asks_number: bool)
     return best
 
 
-def features(query: Query, hits: list[Hit]) -> np.ndarray:
-    """One row of ANSWER_FEATURES per retrieved hit, best first."""
+def _best_sentence(terms: list[str], text: str) -> str:
+    """The sentence of `text` sharing most (by weight) of the question's content terms (the first on a tie)."""
+    best, best_w = "", -1.0
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        w = sum(_weight(t) for t in terms if t in fold(sentence))
+        if w > best_w:
+            best, best_w = sentence, w
+    return best
+
+
+def _best_sentence_states(query: Query, terms: list[str], text: str, asks_number: bool) -> float:
+    """1 when the sentence of `text` that best matches the question states a figure of the asked kind (any
+    number for a question for a number of no known kind); 1 when no figure is asked for (an agency is not one:
+    the clause's units are named in its trailing parenthesis, outside any sentence)."""
+    if query.asked in (None, "agency") and not asks_number:
+        return 1.0
+    best = _best_sentence(terms, text)
+    if query.asked not in (None, "agency"):
+        return float(states(query.asked, best))
+    return float(bool(_NUMBER.search(best)))
+
+
+def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) -> np.ndarray:
+    """One row of ANSWER_FEATURES per retrieved hit, best first; place_foreign needs the corpus's places
+    (`scope`) and is 0 without them."""
     out = np.zeros((len(hits), len(ANSWER_FEATURES)), dtype=np.float64)
     if not hits:
         return out
@@ -143,6 +257,7 @@ def features(query: Query, hits: list[Hit]) -> np.ndarray:
         else states(query.asked, h.clause.text) for h in first)
     q_import, q_export = bool(_IMPORT.search(query.folded)), bool(_EXPORT.search(query.folded))
     q_person = bool(_PERSON.search(query.folded))
+    kind = number_kind(query)
     for r, hit in enumerate(hits):
         f = out[r]
         f[col["raw"]] = hit.raw
@@ -164,8 +279,6 @@ def features(query: Query, hits: list[Hit]) -> np.ndarray:
         f[col["traditional"]] = query.script == "traditional"
         f[col["has_places"]] = bool(query.places)
         f[col["has_years"]] = bool(query.years)
-        for intent in ("in_force", "advice", "injection"):
-            f[col[f"intent_{intent}"]] = intent in query.intents
         f[col["terms_n"]] = len(terms)
         (f[col["miss_n"]], f[col["miss_w"]], f[col["miss_all_n"]], f[col["miss_all_w"]]) = _missing(terms, haystacks, r)
         f[col["en_terms_n"]] = len(words)
@@ -183,10 +296,10 @@ def features(query: Query, hits: list[Hit]) -> np.ndarray:
         f[col["direction_mismatch"]] = ((q_import and not q_export and c_export and not c_import) or
                                         (q_export and not q_import and c_import and not c_export))
         f[col["q_local"]] = bool(_LOCAL.search(query.folded))
-        f[col["intent_x_raw"]] = bool(query.intents) * max(hit.raw, 0.0)
-        f[col["number_gap"]] = asks_number * (1.0 - spans[r])
-        f[col["local_inside"]] = f[col["q_local"]] * hit.feature("place_inside")
-        f[col["other_x_raw"]] = hit.feature("place_other") * max(hit.raw, 0.0)
+        f[col["best_sentence_states"]] = _best_sentence_states(query, terms, hit.clause.text, asks_number)
+        f[col["place_foreign"]] = scope.foreign_places(query.places) if scope is not None else 0.0
+        f[col["kind_stated"]] = kind is None or states_kind(kind, hit.clause.text)
+        f[col["kind_stated_best"]] = kind is None or states_kind(kind, _best_sentence(terms, hit.clause.text))
     return out
 
 
@@ -201,6 +314,11 @@ class Answerability:
     # isotonic calibration fitted on out-of-fold scores: score -> probability by linear interpolation between
     # knots, ((0.02, 0.31, …), (0.0, 0.12, …)); empty: the logistic score is the probability
     calibration: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
+    # what a question asks of the system rather than of the corpus (retrieval.asked intents): no clause can
+    # answer whether a measure is still in force, what the user should decide, or an instruction to the system,
+    # so such a question gets probability 0 for every clause, by construction, before the model is consulted
+    refuse_intents: tuple[str, ...] = ()
+    scope: CorpusScope | None = None  # the index's places (with_scope); place_foreign is 0 without
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "Answerability":
@@ -218,12 +336,21 @@ class Answerability:
                                 "retrain it with `policyqa tune answerability`")
         return cls(tuple(data["coef"]), float(data["intercept"]), tuple(data["mean"]), tuple(data["scale"]),
                    float(data["threshold"]), data.get("card", {}),
-                   (tuple(map(float, knots["x"])), tuple(map(float, knots["y"]))))
+                   (tuple(map(float, knots["x"])), tuple(map(float, knots["y"]))),
+                   tuple(data.get("refuse_intents", ())))
 
     def to_json(self) -> dict:
         return {"features": list(ANSWER_FEATURES), "coef": list(self.coef), "intercept": self.intercept,
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
-                "calibration": {"x": list(self.calibration[0]), "y": list(self.calibration[1])}, "card": self.card}
+                "calibration": {"x": list(self.calibration[0]), "y": list(self.calibration[1])},
+                "refuse_intents": list(self.refuse_intents), "card": self.card}
+
+    def with_scope(self, scope: CorpusScope) -> "Answerability":
+        """The same model knowing the places of the corpus it judges clauses of."""
+        return replace(self, scope=scope)
+
+    def asked_of_the_system(self, query: Query) -> bool:
+        return bool(system_intents(query) & set(self.refuse_intents))
 
     def scores(self, matrix: np.ndarray) -> np.ndarray:
         """The logistic model's uncalibrated scores for rows of ANSWER_FEATURES."""
@@ -234,7 +361,13 @@ class Answerability:
         xs, ys = self.calibration
         return np.interp(scores, xs, ys) if xs else scores
 
+    def judge(self, query: Query, matrix: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities for rows of ANSWER_FEATURES of one question's hits."""
+        if self.asked_of_the_system(query):
+            return np.zeros(len(matrix))
+        return self.calibrate(self.scores(matrix))
+
     def probabilities(self, query: Query, hits: list[Hit]) -> list[float]:
         if not hits:
             return []
-        return [round(float(v), 4) for v in self.calibrate(self.scores(features(query, hits)))]
+        return [round(float(v), 4) for v in self.judge(query, features(query, hits, self.scope))]

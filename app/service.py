@@ -36,6 +36,7 @@ from retrieval.inputs import CorpusInputs
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
+from .answerability import DEFAULT_MODEL, Answerability, CorpusScope
 from .conversation import Resolution, parse_history, resolve
 from .errors_map import translate
 from .safety import reject_bad_unicode
@@ -260,7 +261,8 @@ class PolicyQA:
             return self._answerer
 
     def _make_answerer(self, index: LoadedIndex) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config,
+        model = Answerability.load(DEFAULT_MODEL).with_scope(CorpusScope.of(index.documents.values()))
+        return ExtractiveAnswerer(glossary=index.resources.glossary, config=self._answer_config, model=model,
                                   clauses={c.clause_id: c for c in index.clauses})
 
     @property

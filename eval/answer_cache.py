@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.answerability import CorpusScope
 from retrieval.searcher import Hit
 
 from .answer_train import AnswerSet, build_set
@@ -70,4 +71,5 @@ def read_cache(path: Path, questions: list[GoldQuestion]) -> Retrieved:
 def answer_set(cache: Retrieved, qa) -> AnswerSet:
     """The cached hits as training examples: the questions parsed again, the answer features computed afresh."""
     return build_set(cache.set_name, cache.questions, [qa.parse(q.question) for q in cache.questions],
-                     [cache.hits(qa, i) for i in range(len(cache.questions))])
+                     [cache.hits(qa, i) for i in range(len(cache.questions))],
+                     CorpusScope.of(qa.index.documents.values()))

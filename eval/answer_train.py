@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from app.answerability import ANSWER_FEATURES, Answerability, features as answer_features
+from app.answerability import ANSWER_FEATURES, Answerability, CorpusScope, features as answer_features, system_intents
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
@@ -55,17 +55,27 @@ def label_hits(q: GoldQuestion, hits: list[Hit]) -> np.ndarray:
                     dtype=np.int32)
 
 
-def build_set(name: str, questions: list[GoldQuestion], queries: list[Query], hits: list[list[Hit]]) -> AnswerSet:
+def build_set(name: str, questions: list[GoldQuestion], queries: list[Query], hits: list[list[Hit]],
+              scope: CorpusScope | None = None) -> AnswerSet:
     """The questions that retrieved something, follow-ups left out: the app judges those on the query the
-    conversation resolves (the previous topic carried over), not on their words alone as searched here."""
+    conversation resolves (the previous topic carried over), not on their words alone as searched here.
+    `scope`: the places of the set's corpus (CorpusScope.of(index.documents.values()))."""
     keep = [i for i, h in enumerate(hits) if h and not questions[i].history]
     qs, qq, hh = [questions[i] for i in keep], [queries[i] for i in keep], [hits[i] for i in keep]
-    return AnswerSet(name, qs, qq, hh, [answer_features(q, h) for q, h in zip(qq, hh)],
+    return AnswerSet(name, qs, qq, hh, [answer_features(q, h, scope) for q, h in zip(qq, hh)],
                      [label_hits(q, h) for q, h in zip(qs, hh)])
 
 
-def fold_of(question_id: str, folds: int) -> int:
-    return int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % folds
+def fold_of(question_id: str, folds: int, salt: str = "") -> int:
+    """The fold of a question (all its hits go together); another `salt` gives an independent partition, for the
+    inner folds of a nested cross-validation (the outer fold's hash would leave one inner fold empty)."""
+    return int(hashlib.sha256((salt + question_id).encode()).hexdigest(), 16) % folds
+
+
+def subset(s: AnswerSet, keep: list[bool]) -> AnswerSet:
+    """The questions of `s` where `keep` is true, in order."""
+    return AnswerSet(s.name, *([x for x, k in zip(col, keep) if k] for col in
+                               (s.questions, s.queries, s.hits, s.matrices, s.labels)))
 
 
 def question_weights(sets: list[AnswerSet], unanswerable_weight: float) -> list[np.ndarray]:
@@ -106,7 +116,7 @@ def fit_gbm(X: np.ndarray, y: np.ndarray, w: np.ndarray, params: dict | None = N
 
 
 def out_of_fold(sets: list[AnswerSet], fit, *, folds: int = 5, unanswerable_weight: float = 1.0,
-                columns: list[int] | None = None, top: int | None = None) -> list[list[np.ndarray]]:
+                columns: list[int] | None = None, top: int | None = None, salt: str = "") -> list[list[np.ndarray]]:
     """Per set, per question: the scores of its hits from a model fitted on the other folds of every set
     (on each question's first `top` hits only, when given: the ones the app decides on)."""
     cols = columns if columns is not None else list(range(len(ANSWER_FEATURES)))
@@ -114,13 +124,13 @@ def out_of_fold(sets: list[AnswerSet], fit, *, folds: int = 5, unanswerable_weig
     weights = question_weights(sets, unanswerable_weight)
     out: list[list[np.ndarray]] = [[np.zeros(0)] * len(s.questions) for s in sets]
     for fold in range(folds):
-        train = [(r, w) for r, w in zip(rows, weights) if fold_of(sets[r[0]].questions[r[1]].id, folds) != fold]
+        train = [(r, w) for r, w in zip(rows, weights) if fold_of(sets[r[0]].questions[r[1]].id, folds, salt) != fold]
         X = np.vstack([sets[s].matrices[q][:top, cols] for (s, q), _ in train])
         y = np.concatenate([sets[s].labels[q][:top] for (s, q), _ in train])
         w = np.concatenate([w[:top] for _, w in train])
         score = fit(X, y, w)
         for s, q in rows:
-            if fold_of(sets[s].questions[q].id, folds) == fold:
+            if fold_of(sets[s].questions[q].id, folds, salt) == fold:
                 out[s][q] = score(sets[s].matrices[q][:, cols])
     return out
 
@@ -137,15 +147,13 @@ def isotonic(sets: list[AnswerSet], scores: list[list[np.ndarray]],
 
 
 def cross_calibrated(sets: list[AnswerSet], scores: list[list[np.ndarray]], *, folds: int = 5,
-                     top: int | None = None) -> list[list[np.ndarray]]:
+                     top: int | None = None, salt: str = "") -> list[list[np.ndarray]]:
     """Each question's scores calibrated by isotonic regression fitted on the other folds' questions only: what
     an honest reliability curve is drawn from (calibrating on the same scores would put it on the diagonal)."""
     out: list[list[np.ndarray]] = [[np.zeros(0)] * len(s.questions) for s in sets]
     for fold in range(folds):
-        held = [[fold_of(q.id, folds) == fold for q in s.questions] for s in sets]
-        rest_sets = [AnswerSet(s.name, *([x for x, h in zip(col, hs) if not h] for col in
-                                         (s.questions, s.queries, s.hits, s.matrices, s.labels)))
-                     for s, hs in zip(sets, held)]
+        held = [[fold_of(q.id, folds, salt) == fold for q in s.questions] for s in sets]
+        rest_sets = [subset(s, [not h for h in hs]) for s, hs in zip(sets, held)]
         rest_scores = [[p for p, h in zip(per_q, hs) if not h] for per_q, hs in zip(scores, held)]
         knots = isotonic(rest_sets, rest_scores, top=top)
         for s_i, hs in enumerate(held):
@@ -256,36 +264,96 @@ def choose_threshold(sets: list[AnswerSet], probs: list[list[np.ndarray]], answe
 # ---------------------------------------------------------------- the shipped recipe
 
 ANSWER_K = 5               # hits the app judges (settings.k): trained, calibrated and decided on these
-UNANSWERABLE_WEIGHT = 3.0  # a near-miss question's rows count three times: 111 of them against 400 + 900 answerable
+# chosen by nested_out_of_fold on the train split (see the model card): C 0.5 -> 0.05 (stronger regularisation:
+# the weights spread over the few features that carry over), near-misses weighted 5 times (111 of them against
+# 430 + 400 answerable questions), questions asked of the system ruled out before the model
+UNANSWERABLE_WEIGHT = 5.0
+SHIPPED_C = 0.05
+SYSTEM_INTENTS = ("advice", "in_force_document", "injection")
 
 
-def fit_answerability(sets: list[AnswerSet], *, k: int, folds: int = 5) -> Answerability:
-    """Logistic regression on the first ANSWER_K hits of every question (near-misses weighted), isotonic
-    calibration and the threshold chosen on out-of-fold scores, then the model refitted on everything.
-    Deterministic: the same examples give the same model."""
-    raw = out_of_fold(sets, fit_logistic, folds=folds, unanswerable_weight=UNANSWERABLE_WEIGHT, top=ANSWER_K)
-    knots = isotonic(sets, raw, top=ANSWER_K)
-    probs = apply_knots(knots, raw)
-    threshold, figures = choose_threshold(sets, probs, ANSWER_K)
-    weights = question_weights(sets, UNANSWERABLE_WEIGHT)
+@dataclass(frozen=True)
+class Recipe:
+    """How a model is fitted: the logistic regression's inverse regularisation `C`, the near-miss weight, and
+    (for experiments) the columns of ANSWER_FEATURES it may use; the others get coefficient 0."""
+
+    C: float = SHIPPED_C
+    unanswerable_weight: float = UNANSWERABLE_WEIGHT
+    columns: tuple[int, ...] | None = None
+    # questions asked of the system get probability 0 before the model (Answerability.refuse_intents); the
+    # model is fitted on the other questions, and thresholds are chosen on all
+    refuse_intents: tuple[str, ...] = SYSTEM_INTENTS
+
+
+def _design(sets: list[AnswerSet], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X = np.vstack([m[:ANSWER_K] for s in sets for m in s.matrices])
     y = np.concatenate([lab[:ANSWER_K] for s in sets for lab in s.labels])
     w = np.concatenate([v[:ANSWER_K] for v in weights])
-    model, mean_, scale = logistic(X, y, w)
-    card = {
-        "trained_at": time.strftime("%Y-%m-%d"), "k": k, "answer_k": ANSWER_K, "folds": folds,
-        "learner": "logistic regression (scikit-learn, C=0.5) + isotonic calibration fitted out of fold",
-        "unanswerable_weight": UNANSWERABLE_WEIGHT,
-        "threshold_rule": "refuses most near-misses (macro over kinds) out of fold while false refusal stays "
-                          f"<= {MAX_FALSE_REFUSAL} for each language of the gold set and <= {MAX_EXTERNAL_REFUSAL} "
-                          "on an all-answerable set; one threshold for every language",
-        "sets": {s.name: {"questions": len(s.questions),
-                          "unanswerable": sum(1 for q in s.questions if not q.answerable),
-                          "out_of_fold_at_threshold": figures[s.name]} for s in sets},
-        # calibration fitted on the other folds: the curve shows how far the probabilities can be trusted
-        "reliability_out_of_fold": reliability(sets, cross_calibrated(sets, raw, folds=folds, top=ANSWER_K),
-                                               top=ANSWER_K),
-    }
-    return Answerability(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
-                         tuple(float(v) for v in mean_), tuple(float(v) for v in scale), float(threshold), card,
-                         (tuple(knots[0]), tuple(knots[1])))
+    return X, y, w
+
+
+def fit_answerability(sets: list[AnswerSet], *, k: int, folds: int = 5, recipe: Recipe = Recipe(),
+                      salt: str = "", card: bool = True) -> Answerability:
+    """Logistic regression on the first ANSWER_K hits of every question (near-misses weighted), isotonic
+    calibration and the threshold chosen on out-of-fold scores, then the model refitted on everything.
+    Deterministic: the same examples give the same model. `salt` picks the fold partition (nested_out_of_fold
+    passes its own, so that inner folds are not the outer ones)."""
+    cols = list(recipe.columns) if recipe.columns is not None else list(range(len(ANSWER_FEATURES)))
+    fit = lambda X, y, w: fit_logistic(X, y, w, recipe.C)  # noqa: E731
+    ruled = [[bool(recipe.refuse_intents) and bool(system_intents(q) & set(recipe.refuse_intents))
+              for q in s.queries] for s in sets]
+    all_sets, sets = sets, [subset(s, [not r for r in rs]) for s, rs in zip(sets, ruled)]
+    raw = out_of_fold(sets, fit, folds=folds, unanswerable_weight=recipe.unanswerable_weight, top=ANSWER_K,
+                      columns=cols, salt=salt)
+    knots = isotonic(sets, raw, top=ANSWER_K)
+    probs = [iter(p) for p in apply_knots(knots, raw)]
+    probs_all = [[np.zeros(len(m)) if r else next(it) for m, r in zip(s.matrices, rs)]
+                 for s, rs, it in zip(all_sets, ruled, probs)]
+    threshold, figures = choose_threshold(all_sets, probs_all, ANSWER_K)
+    X, y, w = _design(sets, question_weights(sets, recipe.unanswerable_weight))
+    model, mean_, scale = logistic(X[:, cols], y, w, recipe.C)
+    coef, means, scales = np.zeros(len(ANSWER_FEATURES)), np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES))
+    coef[cols], means[cols], scales[cols] = model.coef_[0], mean_, scale
+    info: dict = {}
+    if card:
+        info = {
+            "trained_at": time.strftime("%Y-%m-%d"), "k": k, "answer_k": ANSWER_K, "folds": folds,
+            "learner": f"logistic regression (scikit-learn, C={recipe.C}) + isotonic calibration fitted out of fold",
+            "unanswerable_weight": recipe.unanswerable_weight,
+            "threshold_rule": "refuses most near-misses (macro over kinds) out of fold while false refusal stays "
+                              f"<= {MAX_FALSE_REFUSAL} for each language of the gold set and <= {MAX_EXTERNAL_REFUSAL} "
+                              "on an all-answerable set; one threshold for every language",
+            "refuse_intents": list(recipe.refuse_intents),
+            "sets": {s.name: {"questions": len(s.questions),
+                              "unanswerable": sum(1 for q in s.questions if not q.answerable),
+                              "out_of_fold_at_threshold": figures[s.name]} for s in all_sets},
+            # calibration fitted on the other folds: the curve shows how far the probabilities can be trusted
+            "reliability_out_of_fold": reliability(sets, cross_calibrated(sets, raw, folds=folds, top=ANSWER_K,
+                                                                          salt=salt), top=ANSWER_K),
+        }
+    return Answerability(tuple(float(c) for c in coef), float(model.intercept_[0]),
+                         tuple(float(v) for v in means), tuple(float(v) for v in scales), float(threshold), info,
+                         (tuple(knots[0]), tuple(knots[1])), tuple(recipe.refuse_intents))
+
+
+def nested_out_of_fold(sets: list[AnswerSet], *, recipe: Recipe = Recipe(), folds: int = 5,
+                       inner_folds: int = 5) -> tuple[dict, list[list[np.ndarray]]]:
+    """The honest estimate of what the shipped recipe does on questions it never saw: for each outer fold of
+    questions (all hits of a question in one fold), the whole recipe (inner out-of-fold scores, calibration,
+    threshold, refit) runs on the other folds only, and the held-out questions are decided by that model at
+    that threshold. Returns the figures (as `decide`) and each question's probabilities shifted so that 0.5
+    is its fold's threshold.
+
+        nested_out_of_fold(sets)[0]["gold-train"]["refusal_by_kind"]  -> {"absent-figure": 0.5, …}
+    """
+    shifted: list[list[np.ndarray]] = [[np.zeros(0)] * len(s.questions) for s in sets]
+    for fold in range(folds):
+        held = [[fold_of(q.id, folds, "outer") == fold for q in s.questions] for s in sets]
+        model = fit_answerability([subset(s, [not h for h in hs]) for s, hs in zip(sets, held)], k=0,
+                                  folds=inner_folds, recipe=recipe, salt=f"inner{fold}", card=False)
+        for s_i, (s, hs) in enumerate(zip(sets, held)):
+            for q_i, h in enumerate(hs):
+                if h:
+                    p = model.judge(s.queries[q_i], s.matrices[q_i])
+                    shifted[s_i][q_i] = p - model.threshold + 0.5
+    return decide(sets, shifted, 0.5, ANSWER_K), shifted

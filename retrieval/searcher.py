@@ -152,7 +152,10 @@ class HybridSearcher:
         found = self.candidates(query, filters)
         if found is None or not found.positions:
             return []
-        raw = self.ranker.scores(found.matrix)
+        return self.ranked(query, found, self.ranker.scores(found.matrix), k=k)
+
+    def ranked(self, query: Query, found: Candidates, raw: np.ndarray, *, k: int) -> list[Hit]:
+        """The top k candidates by the scores `raw` (the ranker's; training passes another model's) as hits."""
         order = sorted(range(len(found.positions)), key=lambda r: (-raw[r], found.positions[r]))
         hits = []
         for r in order[:k]:
