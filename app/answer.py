@@ -21,7 +21,7 @@ from datetime import date
 from enum import Enum
 
 from ingest.model import Clause, ClauseKind
-from ingest.text import sentence_spans, sentences, squash, to_script
+from ingest.text import sentence_spans, squash, to_script
 from retrieval.glossary import Glossary
 from retrieval.language import Language
 from retrieval.query import Query

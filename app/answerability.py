@@ -33,7 +33,7 @@ import numpy as np
 from ingest.errors import ModelFileError
 from ingest.model import DocumentMeta
 from ingest.text import fold, sentence_spans
-from retrieval.asked import figure_spans, states
+from retrieval.asked import ASKS_NUMBER, figure_spans, states
 from retrieval.places import jurisdiction
 from retrieval.query import Query
 from retrieval.searcher import Hit
@@ -67,11 +67,6 @@ ANSWER_FEATURES = (
     "kind_stated", "kind_stated_best",
 )
 _CN = "一二三四五六七八九十百千万两〇零"
-# a question for a number, of any kind ("多少万平方米", "how many vessels", "what weekly number", "by how many hours")
-_ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|批|万|亿|多|条|列|班|架|小时|周|类)|百分之几|"
-                          r"how (many|much|long|big|large|high|fast|soon|often)|by how|"
-                          r"\b(what|which)\b.{0,30}\b(number|amount|rate|percentage|share|size|total|limit|quota|"
-                          r"cap|threshold|ratio|figure|level|sum)\b", re.I)
 # a figure stated: any Arabic number, or Chinese numerals with a measure word ("三年", "两倍", "20个工作日")
 _NUMBER = re.compile(rf"\d|百分之|翻一番|减半|[{_CN}]+\s*(个|家|项|天|日|年|月|周|倍|次|批|列|架|班|万|亿|成|条|类|种|所|座|艘|小时)")
 # the kind of figure a question for a number asks, when retrieval.asked names none: a share, a sum of money, a
@@ -94,7 +89,7 @@ def number_kind(query: Query) -> str | None:
     for a number, None for a question that asks for no number."""
     if query.asked not in (None, "agency"):
         return query.asked
-    if not _ASKS_NUMBER.search(query.folded):
+    if not ASKS_NUMBER.search(query.folded):
         return None
     for kind, pattern in _KIND_OF_NUMBER:
         if pattern.search(query.folded):
@@ -249,7 +244,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     terms, words = content_terms(query), english_terms(query)
     haystacks = [_haystack(h) for h in hits]
     english = [set(_english.tokens(" ".join([h.document.title_en or "", h.clause.text_en or ""]))) for h in hits]
-    asks_number = bool(_ASKS_NUMBER.search(query.folded)) or query.asked not in (None, "agency")
+    asks_number = bool(ASKS_NUMBER.search(query.folded)) or query.asked not in (None, "agency")
     spans = [_span_coverage(query, terms, h.clause.text, asks_number) for h in hits]
     first = hits[:5]
     asked_in_top = query.asked is None or any(

@@ -87,7 +87,7 @@ def figure_spans(kind: str, text: str) -> list[tuple[int, int]]:
 # outputs; what follows widens only what the short answer looks for.
 
 # a question for a number, of any kind ("多少万平方米", "how many vessels", "what weekly number", "by how many hours");
-# the same pattern as app.answerability's asks_number feature
+# also app.answerability's asks_number feature
 ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|批|万|亿|多|条|列|班|架|小时|周|类)|百分之几|"
                          r"how (many|much|long|big|large|high|fast|soon|often)|by how|"
                          r"\b(what|which)\b.{0,30}\b(number|amount|rate|percentage|share|size|total|limit|quota|"
