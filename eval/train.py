@@ -67,16 +67,20 @@ def ranker_examples(ts: TrainingSet, progress=None) -> RankerExamples:
             progress.advance(task)
         if not q.answerable:
             continue
-        found = searcher.candidates(searcher.parse(q.question))
-        if found is None or not found.positions:
-            continue
-        texts = [searcher.index.clauses[p].text for p in found.positions]
-        out.ids.append(q.id)
-        out.matrices.append(found.matrix)
-        out.labels.append(np.array(relevance(texts, q.evidence), dtype=np.int32))
-        out.texts.append(texts)
-        out.questions.append(q)
+        _add_example(out, q, searcher.candidates(searcher.parse(q.question)), searcher)
     return out
+
+
+def _add_example(ex: RankerExamples, q: GoldQuestion, found, searcher) -> None:
+    """One question's candidates as a ranking example, labelled by the gold evidence (none without candidates)."""
+    if found is None or not found.positions:
+        return
+    texts = [searcher.index.clauses[p].text for p in found.positions]
+    ex.ids.append(q.id)
+    ex.matrices.append(found.matrix)
+    ex.labels.append(np.array(relevance(texts, q.evidence), dtype=np.int32))
+    ex.texts.append(texts)
+    ex.questions.append(q)
 
 
 def _fit(examples: list[RankerExamples], keep=lambda set_name, i: True) -> lightgbm.Booster:
@@ -197,13 +201,8 @@ def out_of_fold_searches(sets: list[TrainingSet], k: int, *, folds: int = 5,
             query = searcher.parse(q.question)
             found = searcher.candidates(query)
             found_set.append((query, found))
-            if q.answerable and found is not None and found.positions:
-                texts = [searcher.index.clauses[p].text for p in found.positions]
-                ex.ids.append(q.id)
-                ex.matrices.append(found.matrix)
-                ex.labels.append(np.array(relevance(texts, q.evidence), dtype=np.int32))
-                ex.texts.append(texts)
-                ex.questions.append(q)
+            if q.answerable:
+                _add_example(ex, q, found, searcher)
         found_all.append(found_set)
         examples.append(ex)
     ids = {ex.set_name: ex.ids for ex in examples}
