@@ -138,14 +138,14 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
                 folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
                 out: Annotated[Path, typer.Option("--out", help="folder for ranker.txt, ranker.json, ranker.card.json")] = Path("retrieval/models"),
                 index_dir: IndexDirOption = None) -> None:
-    """Train the LambdaRank ranker; external figures are reported out of fold. Re-run `policyqa ingest` after."""
+    """Train the LambdaRank ranker; every set's figures are also reported out of fold. Re-run `policyqa ingest` after."""
     from .train import train_ranker
 
     try:
         with RichProgress() as progress:
             sets = _training_sets(gold, external_docs, external_gold, index_dir)
             card = train_ranker(sets, out_dir=out, folds=folds,
-                                fold_set=sets[1].name if len(sets) > 1 else None, progress=progress)
+                                fold_sets=tuple(ts.name for ts in sets), progress=progress)
     except PolicyQAError as exc:
         raise _fail(exc) from None
     sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"]}, ensure_ascii=False,
