@@ -58,7 +58,19 @@ class RankerExamples:
     questions: list[GoldQuestion]
 
 
-def ranker_examples(ts: TrainingSet, progress=None) -> RankerExamples:
+def ranker_examples(ts: TrainingSet, progress=None, cache_dir: Path | None = None) -> RankerExamples:
+    """Every answerable question of a set searched once: its candidates' features and labels.
+
+    With `cache_dir`, the examples are kept as JSON keyed by the set, its questions and the feature list, so
+    that parameter variants train in seconds (delete the folder after a change of index or search).
+    """
+    cache = None
+    if cache_dir is not None:
+        key = hashlib.sha256(json.dumps([ts.name, list(FEATURES), [(q.id, q.question, q.answerable) for q in
+                                         ts.questions]], ensure_ascii=False).encode()).hexdigest()[:16]
+        cache = cache_dir / f"ranker-examples-{ts.name}-{key}.json"
+        if cache.exists():
+            return _load_examples(ts, cache)
     out = RankerExamples(ts.name, [], [], [], [], [])
     searcher = ts.qa.searcher
     task = progress.task(f"features {ts.name}", total=len(ts.questions)) if progress else None
@@ -68,6 +80,24 @@ def ranker_examples(ts: TrainingSet, progress=None) -> RankerExamples:
         if not q.answerable:
             continue
         _add_example(out, q, searcher.candidates(searcher.parse(q.question)), searcher)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(cache, {"set": ts.name, "features": list(FEATURES), "examples": [
+            {"id": i, "matrix": m.tolist(), "labels": lab.tolist(), "texts": t}
+            for i, m, lab, t in zip(out.ids, out.matrices, out.labels, out.texts)]})
+    return out
+
+
+def _load_examples(ts: TrainingSet, path: Path) -> RankerExamples:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_id = {q.id: q for q in ts.questions}
+    out = RankerExamples(ts.name, [], [], [], [], [])
+    for e in data["examples"]:
+        out.ids.append(e["id"])
+        out.matrices.append(np.array(e["matrix"], dtype=np.float64).reshape(-1, len(FEATURES)))
+        out.labels.append(np.array(e["labels"], dtype=np.int32))
+        out.texts.append(e["texts"])
+        out.questions.append(by_id[e["id"]])
     return out
 
 
@@ -83,7 +113,8 @@ def _add_example(ex: RankerExamples, q: GoldQuestion, found, searcher) -> None:
     ex.questions.append(q)
 
 
-def _fit(examples: list[RankerExamples], keep=lambda set_name, i: True) -> lightgbm.Booster:
+def _fit(examples: list[RankerExamples], keep=lambda set_name, i: True, params: dict | None = None,
+         rounds: int | None = None) -> lightgbm.Booster:
     X, y, groups = [], [], []
     for ex in examples:
         for i, (m, lab) in enumerate(zip(ex.matrices, ex.labels)):
@@ -93,7 +124,8 @@ def _fit(examples: list[RankerExamples], keep=lambda set_name, i: True) -> light
                 groups.append(len(lab))
     data = lightgbm.Dataset(np.vstack(X), np.concatenate(y), group=groups, feature_name=list(FEATURES),
                             free_raw_data=False)
-    return lightgbm.train(RANKER_PARAMS, data, num_boost_round=ROUNDS)
+    return lightgbm.train(RANKER_PARAMS if params is None else params, data,
+                          num_boost_round=ROUNDS if rounds is None else rounds)
 
 
 def _figures(ex: RankerExamples, scores: list[np.ndarray], ks=(1, 5, 10)) -> dict[str, float]:
@@ -113,36 +145,72 @@ def _fold_of(question_id: str, folds: int) -> int:
     return int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % folds
 
 
+def out_of_fold_scores(examples: list[RankerExamples], target: str, *, folds: int = 5, params: dict | None = None,
+                       rounds: int | None = None) -> list[np.ndarray]:
+    """Scores of every example of set `target`, each by a model trained without its fold (other sets always in)."""
+    ex = next(e for e in examples if e.set_name == target)
+    scores: list[np.ndarray | None] = [None] * len(ex.ids)
+    for fold in range(folds):
+        held = {i for i, qid in enumerate(ex.ids) if _fold_of(qid, folds) == fold}
+        if not held:
+            continue
+        booster = _fit(examples, keep=lambda name, i: name != target or i not in held, params=params, rounds=rounds)
+        for i in held:
+            scores[i] = booster.predict(ex.matrices[i], num_threads=1)
+    return scores  # type: ignore[return-value]
+
+
+def _subset(ex: RankerExamples, keep) -> RankerExamples:
+    idx = [i for i, q in enumerate(ex.questions) if keep(q)]
+    return RankerExamples(ex.set_name, [ex.ids[i] for i in idx], [ex.matrices[i] for i in idx],
+                          [ex.labels[i] for i in idx], [ex.texts[i] for i in idx], [ex.questions[i] for i in idx])
+
+
+def out_of_fold_figures(examples: list[RankerExamples], *, folds: int = 5, params: dict | None = None,
+                        rounds: int | None = None) -> dict[str, dict]:
+    """Out-of-fold figures of every set; a set whose questions have two languages also gets them per language.
+
+        out_of_fold_figures(examples)["gold"]  -> {"hit@1": 0.86, "recall@5": 0.95, …, "zh": {…}, "en": {…}}
+    """
+    out: dict[str, dict] = {}
+    for ex in examples:
+        scores = out_of_fold_scores(examples, ex.set_name, folds=folds, params=params, rounds=rounds)
+        fig: dict = {"folds": folds, "questions": len(ex.ids), **_figures(ex, scores)}
+        langs = sorted({q.lang for q in ex.questions})
+        if len(langs) > 1:
+            for lang in langs:
+                pick = [i for i, q in enumerate(ex.questions) if q.lang == lang]
+                sub = _subset(ex, lambda q, lang=lang: q.lang == lang)
+                fig[lang] = {"questions": len(pick), **_figures(sub, [scores[i] for i in pick])}
+        out[ex.set_name] = fig
+    return out
+
+
 def train_ranker(sets: list[TrainingSet], *, out_dir: Path, folds: int = 5, fold_set: str | None = None,
-                 progress=None) -> dict:
+                 progress=None, cache_dir: Path | None = None) -> dict:
     """Fit on every set's questions, write ranker.txt/.json/.card.json, and return the card.
 
     With `fold_set`, that set's figures are also computed out of fold (k-fold by a hash of the question id).
     """
-    examples = [ranker_examples(ts, progress) for ts in sets]
+    examples = [ranker_examples(ts, progress, cache_dir) for ts in sets]
     card: dict = {"trained_at": time.strftime("%Y-%m-%d"), "params": RANKER_PARAMS, "rounds": ROUNDS,
                   "features": list(FEATURES), "sets": {}, "out_of_fold": {}}
     for ts, ex in zip(sets, examples):
         card["sets"][ts.name] = {"questions": len(ts.questions), "with_candidates": len(ex.ids),
                                  "with_a_relevant_candidate": int(sum(lab.any() for lab in ex.labels))}
-    if fold_set is not None:
-        target = next(ex for ex in examples if ex.set_name == fold_set)
-        ts = next(t for t in sets if t.name == fold_set)
-        scores: list[np.ndarray | None] = [None] * len(target.ids)
-        for fold in range(folds):
-            held = {i for i, qid in enumerate(target.ids) if _fold_of(qid, folds) == fold}
-            booster = _fit(examples, keep=lambda name, i: name != fold_set or i not in held)
-            for i in held:
-                scores[i] = booster.predict(target.matrices[i], num_threads=1)
-        learned = _figures(target, scores)  # type: ignore[arg-type]
-        unranked = _figures(target, [Ranker().scores(m) for m in target.matrices])
+    oof = out_of_fold_figures(examples, folds=folds)
+    for ts, ex in zip(sets, examples):
+        if ts.name != fold_set:
+            card["out_of_fold"][ts.name] = {**oof[ts.name], "note": "each fold ranked by a model trained without "
+                                            "it; the other sets' examples always in training"}
+            continue
+        unranked = _figures(ex, [Ranker().scores(m) for m in ex.matrices])
         bm25 = bm25_baseline_for(ts.qa)
         bm25_recall = {f"bm25_recall@{k}": round(mean([recall_at_k(bm25(q.question, k), q.evidence, k)
-                                                         for q in target.questions]) or 0.0, 4) for k in (1, 5, 10)}
-        card["out_of_fold"][fold_set] = {"folds": folds, "questions": len(target.ids), **learned,
-                                         **{f"rrf_{k}": v for k, v in unranked.items()}, **bm25_recall,
-                                         "note": "recall over the questions that have candidates; BM25 over the "
-                                                 "same questions and clauses"}
+                                                         for q in ex.questions]) or 0.0, 4) for k in (1, 5, 10)}
+        card["out_of_fold"][ts.name] = {**oof[ts.name], **{f"rrf_{k}": v for k, v in unranked.items()},
+                                        **bm25_recall, "note": "recall over the questions that have candidates; "
+                                                               "BM25 over the same questions and clauses"}
     booster = _fit(examples)
     out_dir.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out_dir / "ranker.txt"))
