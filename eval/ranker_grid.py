@@ -34,9 +34,8 @@ def summary(oof: dict) -> dict:
 
 def main(cache_dir: Path) -> None:
     examples = load_cached(cache_dir)
-    grid = {"num_leaves": [4, 7, 15], "min_data_in_leaf": [20, 50], "lr_rounds": [(0.05, 200), (0.05, 100), (0.1, 50)],
-            "lambda_l2": [1.0, 10.0], "feature_fraction": [0.8, 0.5]}
-    print(json.dumps({"variant": "current", **summary(out_of_fold_figures(examples))}), flush=True)
+    grid = {"num_leaves": [4, 7, 15], "min_data_in_leaf": [50, 20], "lr_rounds": [(0.05, 100), (0.05, 200)],
+            "lambda_l2": [10.0], "feature_fraction": [0.5, 0.8]}
     for leaves, mdl, (lr, rounds), l2, ff in itertools.product(*grid.values()):
         params = RANKER_PARAMS | {"num_leaves": leaves, "min_data_in_leaf": mdl, "learning_rate": lr,
                                   "lambda_l2": l2, "feature_fraction": ff}
