@@ -32,10 +32,15 @@ def summary(oof: dict) -> dict:
             "stard_r1": s["recall@1"], "stard_r10": s["recall@10"], "stard_mrr": s["mrr"]}
 
 
-def main(cache_dir: Path) -> None:
+GRID = {"num_leaves": [4, 7, 15], "min_data_in_leaf": [50, 20], "lr_rounds": [(0.05, 100), (0.05, 200)],
+        "lambda_l2": [10.0], "feature_fraction": [0.5, 0.8]}
+# after the first grid (more regularisation only lowered gold OOF), the larger side:
+GRID_LARGER = {"num_leaves": [15, 31], "min_data_in_leaf": [20, 10], "lr_rounds": [(0.05, 400), (0.1, 200)],
+               "lambda_l2": [1.0], "feature_fraction": [0.8]}
+
+
+def main(cache_dir: Path, grid: dict = GRID) -> None:
     examples = load_cached(cache_dir)
-    grid = {"num_leaves": [4, 7, 15], "min_data_in_leaf": [50, 20], "lr_rounds": [(0.05, 100), (0.05, 200)],
-            "lambda_l2": [10.0], "feature_fraction": [0.5, 0.8]}
     for leaves, mdl, (lr, rounds), l2, ff in itertools.product(*grid.values()):
         params = RANKER_PARAMS | {"num_leaves": leaves, "min_data_in_leaf": mdl, "learning_rate": lr,
                                   "lambda_l2": l2, "feature_fraction": ff}
@@ -44,4 +49,5 @@ def main(cache_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/policyqa-ranker"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/policyqa-ranker"),
+         GRID_LARGER if "--larger" in sys.argv else GRID)
