@@ -137,6 +137,7 @@ ExternalGold = Annotated[Optional[Path], typer.Option("--external-gold", help="i
 def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, external_gold: ExternalGold = None,
                 folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
                 out: Annotated[Path, typer.Option("--out", help="folder for ranker.txt, ranker.json, ranker.card.json")] = Path("retrieval/models"),
+                cache: Annotated[Optional[Path], typer.Option("--cache", help="keep the ranking examples as JSON here (e.g. /tmp/policyqa-ranker); delete it after a change of index or search")] = None,
                 index_dir: IndexDirOption = None) -> None:
     """Train the LambdaRank ranker; every set's figures are also reported out of fold. Re-run `policyqa ingest` after."""
     from .train import train_ranker
@@ -145,7 +146,8 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
         with RichProgress() as progress:
             sets = _training_sets(gold, external_docs, external_gold, index_dir)
             card = train_ranker(sets, out_dir=out, folds=folds,
-                                fold_sets=tuple(ts.name for ts in sets), progress=progress)
+                                fold_set=sets[1].name if len(sets) > 1 else None, progress=progress,
+                                cache_dir=cache)
     except PolicyQAError as exc:
         raise _fail(exc) from None
     sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"]}, ensure_ascii=False,
