@@ -78,8 +78,9 @@ _KIND_OF_NUMBER = (
     ("days", re.compile(r"多久|多长时间|几天|多少天|小时|工作日|\bhow long\b|\b(days|hours|weeks|months)\b", re.I)),
 )
 _COUNTED = re.compile(rf"\d+(\.\d+)?\s*(万|亿)?\s*[\u4e00-\u9fff]|[{_CN}]+\s*(个|家|项|条|批|列|架|班|艘|所|座|万|亿)")
+# (a sum of money is retrieval.asked's "money"; these two are a little wider than asked's: hours and weeks, and
+# only the numerals one to ten before 成)
 _FIGURE_OF = {"percent": re.compile(r"\d+(\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十\d]成(?![本立功果为员])|减半"),
-              "money": re.compile(rf"[\d.]+\s*(万|亿)?\s*(元|美元)|[{_CN}]+(万|亿)元"),
               "days": re.compile(rf"[\d{_CN}]+\s*个?(工作日|天|日内|个月|小时|周)")}
 
 
@@ -206,7 +207,8 @@ def _span_coverage(query: Query, terms: list[str], text: str, asks_number: bool)
         found = (figure_spans(query.asked, sentence) if query.asked not in (None, "agency") else
                  list(_NUMBER.finditer(sentence)) if asks_number else [])
         if found:
-            best = max(best, sum(_weight(t) for t in terms if t in fold(sentence)) / total)
+            folded = fold(sentence)
+            best = max(best, sum(_weight(t) for t in terms if t in folded) / total)
     return best
 
 
@@ -215,19 +217,19 @@ def _best_sentence(terms: list[str], text: str) -> str:
     best, best_w = "", -1.0
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        w = sum(_weight(t) for t in terms if t in fold(sentence))
+        folded = fold(sentence)
+        w = sum(_weight(t) for t in terms if t in folded)
         if w > best_w:
             best, best_w = sentence, w
     return best
 
 
-def _best_sentence_states(query: Query, terms: list[str], text: str, asks_number: bool) -> float:
-    """1 when the sentence of `text` that best matches the question states a figure of the asked kind (any
+def _best_sentence_states(query: Query, best: str, asks_number: bool) -> float:
+    """1 when `best`, the clause's sentence that best matches the question, states a figure of the asked kind (any
     number for a question for a number of no known kind); 1 when no figure is asked for (an agency is not one:
     the clause's units are named in its trailing parenthesis, outside any sentence)."""
     if query.asked in (None, "agency") and not asks_number:
         return 1.0
-    best = _best_sentence(terms, text)
     if query.asked not in (None, "agency"):
         return float(states(query.asked, best))
     return float(bool(_NUMBER.search(best)))
@@ -253,6 +255,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     q_import, q_export = bool(_IMPORT.search(query.folded)), bool(_EXPORT.search(query.folded))
     q_person = bool(_PERSON.search(query.folded))
     kind = number_kind(query)
+    foreign = scope.foreign_places(query.places) if scope is not None else 0.0  # of the question alone
     for r, hit in enumerate(hits):
         f = out[r]
         f[col["raw"]] = hit.raw
@@ -291,10 +294,11 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f[col["direction_mismatch"]] = ((q_import and not q_export and c_export and not c_import) or
                                         (q_export and not q_import and c_import and not c_export))
         f[col["q_local"]] = bool(_LOCAL.search(query.folded))
-        f[col["best_sentence_states"]] = _best_sentence_states(query, terms, hit.clause.text, asks_number)
-        f[col["place_foreign"]] = scope.foreign_places(query.places) if scope is not None else 0.0
+        best = _best_sentence(terms, hit.clause.text)
+        f[col["best_sentence_states"]] = _best_sentence_states(query, best, asks_number)
+        f[col["place_foreign"]] = foreign
         f[col["kind_stated"]] = kind is None or states_kind(kind, hit.clause.text)
-        f[col["kind_stated_best"]] = kind is None or states_kind(kind, _best_sentence(terms, hit.clause.text))
+        f[col["kind_stated_best"]] = kind is None or states_kind(kind, best)
     return out
 
 
