@@ -93,7 +93,8 @@ def quoting_rows(quote: str, rows: list[Clause]) -> list[Clause]:
     # phrase by phrase: a row may word the rest of a sentence differently (“推动健全” for the task's “建立健全”)
     parts = [squash(p).strip("。；;，,、") for part in quote.split("……") for p in _PHRASES.split(part)]
     parts = [p for p in parts if len(p) >= 8]
-    return [r for r in rows if any(p in squash(r.text) for p in parts)]
+    texts = [squash(r.text) for r in rows]
+    return [r for r, text in zip(rows, texts) if any(p in text for p in parts)]
 
 
 def asked_rows(terms: Iterable[str], rows: list[Clause]) -> list[Clause]:
@@ -105,7 +106,7 @@ def asked_rows(terms: Iterable[str], rows: list[Clause]) -> list[Clause]:
     if len(rows) < 2:
         return rows
     terms = [t for t in set(terms) if len(t) >= 2]
-    scores = [sum(len(t) for t in terms if t in squash(r.text)) for r in rows]
+    scores = [sum(len(t) for t in terms if t in text) for text in (squash(r.text) for r in rows)]
     best = max(scores)
     return [r for r, score in zip(rows, scores) if score == best] if best > 0 else rows
 

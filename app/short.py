@@ -37,6 +37,7 @@ MIN_SHARE = 0.4  # a "which" or yes/no answer: the share of the question's words
 NEAR = 0.15  # how far (share of the paragraph) an English chunk may sit from the phrase's place and still support it
 _PHRASE_END = re.compile(r"[，,；;。：:！？]")
 _ITEM_END = re.compile(r"[、]")
+_PARENTHESIS = re.compile(r"[（(〔]([^（）()〔〕]{2,120})[）)〕]")  # where a clause names its responsible units
 _ROLE_WORDS = re.compile(r"(按职责分工)?(分别)?(牵头)?负责$|牵头$|配合$")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿美元|万美元|亿元|万元|美元|万平方米|平方米)?")  # a number, with its unit of money or area
@@ -226,8 +227,8 @@ def _phrase_span(sentence: str, a: int, b: int, spans: list[tuple[int, int]] = (
 
 def _units(clause: Clause) -> list[tuple[int, int]]:
     """Where the clause's text lists its responsible units: the parenthesis that names them."""
-    return [m.span() for m in re.finditer(r"[（(〔][^（）()〔〕]{2,120}[）)〕]", clause.text)
-            if any(unit in m.group(0) for unit in clause.responsible)]
+    return [m.span() for m in _PARENTHESIS.finditer(clause.text)
+            if any(unit in m.group(1) for unit in clause.responsible)]
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
@@ -243,7 +244,7 @@ def _agencies(clause: Clause) -> str | None:
     if not clause.responsible:
         return None
     text = clause.text
-    for m in reversed(list(re.finditer(r"[（(〔]([^（）()〔〕]{2,120})[）)〕]", text))):
+    for m in reversed(list(_PARENTHESIS.finditer(text))):
         inner = m.group(1)
         if any(unit in inner for unit in clause.responsible):
             inner = _ROLE_WORDS.sub("", inner.strip()).rstrip("，,、；; ")
