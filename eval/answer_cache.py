@@ -40,7 +40,7 @@ class Retrieved:
 
 
 def retrieved(ts, k: int, progress=None) -> Retrieved:
-    """Search every question of a training set (alone, as `answer_examples` does) and keep the top k hits."""
+    """Search every question of a training set (alone, with the shipped ranker) and keep the top k hits."""
     out = Retrieved(ts.name, k, [], [])
     task = progress.task(f"search {ts.name}", total=len(ts.questions)) if progress else None
     for q in ts.questions:

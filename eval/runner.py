@@ -110,10 +110,10 @@ def _evidence_checks(q: GoldQuestion, answer, units_of=None, tasks: tuple = ()) 
                 clauses_cited.append(clauses[-1])
         if ev.responsible:
             responsible.append(any(all(any(name in r for r in c.responsible) for name in ev.responsible)
-                                          for c, _ in covering))
+                                   for c, _ in covering))
             if units_of is not None and any(ev.covered_by(t.text) for t in tasks):
                 exact.append(any(_exact_units(units_of(c, quotes.get(c.clause_id, c.text)), ev.responsible)
-                                        for c, _ in covering if c.annex_rows))
+                                 for c, _ in covering if c.annex_rows))
     return EvidenceChecks(covered / len(q.evidence), issuers, clauses, responsible, exact, issuers_cited, clauses_cited)
 
 
@@ -145,7 +145,8 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
         refused=answer.refused, cited=[h.clause.clause_id for h in answer.citations],
         citation_coverage=checks.coverage, issuer_checks=checks.issuers, clause_checks=checks.clauses,
         responsible_checks=checks.responsible, responsible_exact_checks=checks.exact,
-        issuer_cited_checks=checks.issuers_cited, clause_cited_checks=checks.clauses_cited, latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
+        issuer_cited_checks=checks.issuers_cited, clause_cited_checks=checks.clauses_cited,
+        latency_ms=round(latency, 2), evidence_scores=list(answer.evidence),
         top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
         kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
     result.figure_question = is_figure_question(q)

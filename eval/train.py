@@ -27,7 +27,7 @@ from retrieval.features import FEATURES
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest
 
-from .answer_train import ANSWER_K, AnswerSet, build_set, decide, fit_answerability, nested_out_of_fold
+from .answer_train import ANSWER_K, AnswerSet, build_set, decide, fit_answerability, fold_of, nested_out_of_fold
 from .gold import GoldQuestion
 from .metrics import mean, recall_at_k, relevance
 from .runner import bm25_baseline_for
@@ -150,17 +150,13 @@ def _figures(ex: RankerExamples, scores: list[np.ndarray], ks=(1, 5, 10)) -> dic
     return {name: round(mean(v) or 0.0, 4) for name, v in out.items()}
 
 
-def _fold_of(question_id: str, folds: int) -> int:
-    return int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % folds
-
-
 def out_of_fold_scores(examples: list[RankerExamples], target: str, *, folds: int = 5, params: dict | None = None,
                        rounds: int | None = None) -> list[np.ndarray]:
     """Scores of every example of set `target`, each by a model trained without its fold (other sets always in)."""
     ex = next(e for e in examples if e.set_name == target)
     scores: list[np.ndarray | None] = [None] * len(ex.ids)
     for fold in range(folds):
-        held = {i for i, qid in enumerate(ex.ids) if _fold_of(qid, folds) == fold}
+        held = {i for i, qid in enumerate(ex.ids) if fold_of(qid, folds) == fold}
         if not held:
             continue
         booster = _fit(examples, keep=lambda name, i: name != target or i not in held, params=params, rounds=rounds)
@@ -169,8 +165,7 @@ def out_of_fold_scores(examples: list[RankerExamples], target: str, *, folds: in
     return scores  # type: ignore[return-value]
 
 
-def _subset(ex: RankerExamples, keep) -> RankerExamples:
-    idx = [i for i, q in enumerate(ex.questions) if keep(q)]
+def _subset(ex: RankerExamples, idx: list[int]) -> RankerExamples:
     return RankerExamples(ex.set_name, [ex.ids[i] for i in idx], [ex.matrices[i] for i in idx],
                           [ex.labels[i] for i in idx], [ex.texts[i] for i in idx], [ex.questions[i] for i in idx])
 
@@ -189,8 +184,7 @@ def out_of_fold_figures(examples: list[RankerExamples], *, folds: int = 5, param
         if len(langs) > 1:
             for lang in langs:
                 pick = [i for i, q in enumerate(ex.questions) if q.lang == lang]
-                sub = _subset(ex, lambda q, lang=lang: q.lang == lang)
-                fig[lang] = {"questions": len(pick), **_figures(sub, [scores[i] for i in pick])}
+                fig[lang] = {"questions": len(pick), **_figures(_subset(ex, pick), [scores[i] for i in pick])}
         out[ex.set_name] = fig
     return out
 
@@ -245,19 +239,6 @@ def _write_json(path: Path, data) -> None:
 
 # ---------------------------------------------------------------- answerability
 
-def answer_examples(ts: TrainingSet, k: int, progress=None) -> AnswerSet:
-    """Every question of a set searched alone: its top-k hits, their answer features and evidence labels."""
-    queries, hits = [], []
-    task = progress.task(f"answers {ts.name}", total=len(ts.questions)) if progress else None
-    for q in ts.questions:
-        if progress:
-            progress.advance(task)
-        query = ts.qa.parse(q.question)
-        queries.append(query)
-        hits.append(ts.qa.searcher.search(query, k=k))
-    return build_set(ts.name, ts.questions, queries, hits, CorpusScope.of(ts.qa.index.documents.values()))
-
-
 def out_of_fold_searches(sets: list[TrainingSet], k: int, *, folds: int = 5,
                          progress=None) -> list[tuple[list, list[list]]]:
     """Per set: (queries, top-k hits) of every question, ranked by a ranker trained without that question's fold.
@@ -285,7 +266,7 @@ def out_of_fold_searches(sets: list[TrainingSet], k: int, *, folds: int = 5,
         found_all.append(found_set)
         examples.append(ex)
     ids = {ex.set_name: ex.ids for ex in examples}
-    boosters = [_fit(examples, keep=lambda name, i, f=fold: _fold_of(ids[name][i], folds) != f)
+    boosters = [_fit(examples, keep=lambda name, i, f=fold: fold_of(ids[name][i], folds) != f)
                 for fold in range(folds)]
     out = []
     for ts, found_set in zip(sets, found_all):
@@ -295,14 +276,15 @@ def out_of_fold_searches(sets: list[TrainingSet], k: int, *, folds: int = 5,
             if found is None or not found.positions:
                 hits.append([])
                 continue
-            raw = boosters[_fold_of(q.id, folds)].predict(found.matrix, num_threads=1)
+            raw = boosters[fold_of(q.id, folds)].predict(found.matrix, num_threads=1)
             hits.append(ts.qa.searcher.ranked(query, found, raw, k=k))
         out.append((queries, hits))
     return out
 
 
 def out_of_fold_answer_examples(sets: list[TrainingSet], k: int, *, folds: int = 5, progress=None) -> list[AnswerSet]:
-    """answer_examples for every set, with hits ranked out of fold (out_of_fold_searches)."""
+    """Every question of every set searched alone, with hits ranked out of fold (out_of_fold_searches): its
+    top-k hits, their answer features and evidence labels."""
     return [build_set(ts.name, ts.questions, queries, hits, CorpusScope.of(ts.qa.index.documents.values()))
             for ts, (queries, hits) in zip(sets, out_of_fold_searches(sets, k, folds=folds, progress=progress))]
 
