@@ -12,8 +12,8 @@ and the recipe (features, regularisation, weights) was chosen by nested cross-va
 questions (eval.answer_train.nested_out_of_fold), whose figures the model card keeps.
 
 A question asked of the system rather than of the corpus (whether a document is still in force, advice, an
-instruction to the system: `system_intents`) gets probability 0 before the model, by construction: no clause
-can answer it. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not
+instruction to the system: `system_intents`, found by retrieval.intents' classifier OR retrieval.asked's patterns)
+gets probability 0 before the model, by construction: no clause can answer it. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not
 spoken of) survive as features the model weighs, not as vetoes. Features tried and left out because the nested
 figures did not improve: products of features (a linear model's hand-made interactions), and the corpus rarity
 (IDF, both languages) of the question's terms a clause lacks. (A LightGBM classifier over the same features was

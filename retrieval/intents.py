@@ -2,22 +2,23 @@
 force, or an instruction to the system. No clause can answer such a question, so the answer refuses it.
 
     model = IntentModel.load()
-    model.scores("我们该选信保补贴还是展会补贴？")   -> {"advice": 0.93, "in_force": 0.01, "injection": 0.02}
+    model.scores("我们该选信保补贴还是展会补贴？")   -> {"advice": 0.97, "in_force": 0.03, "injection": 0.0}
     model.intents("Is the 2014 plan still in force?")  -> frozenset({"in_force"})
     model.intents("出口退税审批要几个工作日？")          -> frozenset()
 
-A logistic regression per intent (one-vs-rest) over the character n-grams of the folded question (NFKC, lower
-case, simplified script: `Query.folded`), its English word n-grams, and retrieval.asked's hand-written patterns
-(`asked.intents`) as three more features. The n-grams are not hashed: the model file keeps each n-gram that
-carries a weight, so it reads as data,
+A logistic regression per intent (one-vs-rest) over the character n-grams (1 to 4) of the folded question (NFKC,
+lower case, simplified script: `Query.folded`) and its English word n-grams (1 and 2). retrieval.asked's patterns
+can be three more features (`grams.rules`: measured, not shipped, since a model that has them leans on them and
+the patterns were written on the train wording); the shipped model OR-s them instead (`union_rules`). The n-grams
+are not hashed: the model file keeps each n-gram that carries a weight, so it reads as data,
 
-    {"classes": ["advice", "in_force", "injection"], "grams": {"chars": [1, 4], "words": [1, 2], "rules": true},
-     "weights": {"还有效": [-0.41, 3.12, -0.52], "w:should we": [2.71, -0.33, -0.4], "rule:advice": [1.9, …], …},
-     "intercepts": [-3.1, -3.4, -3.2], "threshold": 0.5, "union_rules": true, "card": {…}}
+    {"classes": ["advice", "in_force", "injection"], "grams": {"chars": [1, 4], "words": [1, 2], "rules": false},
+     "weights": {"帮我": [5.0111, -0.3937, -2.099], "w:still": [-0.3055, 2.9117, -0.4387], "忽略": [-0.3691, …], …},
+     "intercepts": [-2.5299, -4.0918, -0.9072], "threshold": 0.48, "union_rules": true, "card": {…}}
 
 and a question's features are its n-grams, each 1/sqrt(n) for the n distinct n-grams it has (whether or not the
-model knows them), plus 1 for each pattern that matches. `union_rules`: the patterns' intents are also taken as
-they are (the classifier adds intents, never removes one). Fitted by `policyqa tune intents` (eval.intent_train),
+model knows them), plus 1 for each pattern that matches when `grams.rules`. With `union_rules` the patterns'
+intents are taken as they are: the classifier adds intents, never removes one. Fitted by `policyqa tune intents` (eval.intent_train),
 which chose the threshold on out-of-fold predictions; no pickle, no scikit-learn at run time.
 """
 
