@@ -12,8 +12,8 @@ and the recipe (features, regularisation, weights) was chosen by nested cross-va
 questions (eval.answer_train.nested_out_of_fold), whose figures the model card keeps.
 
 A question asked of the system rather than of the corpus (whether a document is still in force, advice, an
-instruction to the system: `system_intents`) gets probability 0 before the model, by construction: no clause
-can answer it. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not
+instruction to the system: `system_intents`, found by retrieval.intents' classifier OR retrieval.asked's patterns)
+gets probability 0 before the model, by construction: no clause can answer it. The old regex gates (another jurisdiction, a figure of the asked kind not stated, a year not
 spoken of) survive as features the model weighs, not as vetoes. Features tried and left out because the nested
 figures did not improve: products of features (a linear model's hand-made interactions), and the corpus rarity
 (IDF, both languages) of the question's terms a clause lacks. (A LightGBM classifier over the same features was
@@ -127,11 +127,18 @@ _DOCUMENT = re.compile(r"《|方案|措施|文件|政策|办法|通知|意见|�
 
 
 def system_intents(query: Query) -> frozenset[str]:
-    """What the question asks of the system rather than of the corpus: retrieval.asked's intents, and
-    "in_force_document" when the in-force question names a document or measure ("这个方案现在还有效吗？"), not a
-    contract or an act whose validity a clause may state ("保证合同是否有效？")."""
-    found = set(query.intents)
-    if "in_force" in found and _DOCUMENT.search(query.folded):
+    """What the question asks of the system rather than of the corpus: the query's intents (retrieval.intents:
+    the learned classifier and retrieval.asked's patterns), and "in_force_document" when the in-force question
+    names a document or measure ("这个方案现在还有效吗？"), not a contract or an act whose validity a clause may
+    state ("保证合同是否有效？")."""
+    return of_the_system(query.intents, query.folded)
+
+
+def of_the_system(intents: frozenset[str], folded: str) -> frozenset[str]:
+    """system_intents from a folded question's intents: of_the_system({"in_force"}, "这个方案还有效吗?") ->
+    {"in_force", "in_force_document"}; of_the_system({"in_force"}, "保证合同是否有效?") -> {"in_force"}."""
+    found = set(intents)
+    if "in_force" in found and _DOCUMENT.search(folded):
         found.add("in_force_document")
     return frozenset(found)
 

@@ -3,6 +3,7 @@
     policyqa eval --corpus ../shared/external/stard-dev/docs --gold ../shared/external/stard-dev/queries.jsonl --k 10
     policyqa tune ranker --external-docs … --external-gold …   -> retrieval/models/ranker.{txt,json,card.json}
     policyqa tune answerability                                 -> app/models/answerability.json
+    policyqa tune intents --external-gold …                     -> retrieval/models/intents.json
 
 eval sits on top of the other packages: it adds its commands to the app's command line, so the app never
 imports eval. The console script `policyqa` is this module's `main`.
@@ -171,6 +172,28 @@ def tune_answerability(gold: GoldOption = None, external_docs: ExternalDocs = No
     except PolicyQAError as exc:
         raise _fail(exc) from None
     sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=1) + "\n")
+    _err(f"written: {out}")
+
+
+@tune.command("intents")
+def tune_intents(gold: GoldOption = None, external_gold: ExternalGold = None,
+                 written: Annotated[Optional[Path], typer.Option("--written", help="the team's training questions (default eval/intent_questions.jsonl)")] = None,
+                 folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
+                 out: Annotated[Path, typer.Option("--out")] = Path("retrieval/models/intents.json")) -> None:
+    """Fit the intent classifier (advice, in force, injection) and its threshold (out of fold) on the train split;
+    the external set's questions (all answerable) are negatives. Re-fit `tune answerability` after."""
+    from .intent_train import WRITTEN, load_examples, summary, train_intents
+
+    try:
+        examples = load_examples(select_split(load_gold(list(gold) if gold else None), "train"),
+                                 {external_gold.parent.name if external_gold.stem == "queries" else external_gold.stem:
+                                  load_gold([external_gold])} if external_gold is not None else None,
+                                 written or WRITTEN)
+        card = train_intents(examples, out_path=out, folds=folds)
+    except PolicyQAError as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(json.dumps(card, ensure_ascii=False, indent=1) + "\n")
+    _err(summary(card["out_of_fold"].items()))
     _err(f"written: {out}")
 
 

@@ -57,7 +57,7 @@ _INTENTS = {
                            r"(仍|还|仲)(然)?适用|生效了(吗|没)|被.{0,12}(取代|替代)|still (valid|in force|effective|apply|"
                            r"binding|current|the rule)|in force|(been )?(repealed|revoked|expired|superseded|replaced)|"
                            r"currently valid|no longer (valid|apply|applies)", re.I),
-    "advice": re.compile(r"我(们|哋)?(应该|应当|该|要不要|需不需要)|(应该|应当).{0,20}还是|应不应该|值不值得|帮我(们|哋)?(写|起草|做一份|选|拣|揀|看看|分析|评估)|"
+    "advice": re.compile(r"我(们|哋)?(应该|应当|该|要不要|需不需要)(?!怎么|如何|怎样|向|去哪|到哪|找谁|提供|准备)|(应该|应当).{0,20}还是|应不应该|值不值得|帮我(们|哋)?(写|起草|做一份|选|拣|揀|看看|分析|评估)|"
                          r"建议我|推荐|哪个更好|好还是|比较好|比较着数|怎么选|选哪|揀|划算|能不能赚钱|评估一下|法律意见|"
                          r"\bshould (i|we|my|our)\b|\bwould you (recommend|advise)\b|\badvise (me|us)\b|"
                          r"\b(draft|write)\b.{0,20}\b(letter|application|for me|for us)\b|\bis it worth\b|"

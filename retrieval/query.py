@@ -16,8 +16,9 @@ from ingest.errors import InvalidQueryError
 from ingest.text import Script, collapse, fold, script, years
 
 from .aliases import Aliases
-from .asked import asked_type, intents, wanted
+from .asked import asked_type, wanted
 from .glossary import Glossary
+from .intents import IntentModel, default_model
 from .language import Language, detect_language
 from .lookup import Reference, parse_reference
 from .places import places_in
@@ -41,7 +42,8 @@ class Query:
     years: frozenset[int]
     reference: Reference | None     # a clause named by number ("第十二條", "article 16")
     asked: str | None               # the kind of fact asked for: "days", "date", "percent", "money", "count", …
-    intents: frozenset[str] = frozenset()  # what it asks of the system: "in_force", "advice", "injection"
+    intents: frozenset[str] = frozenset()  # what it asks of the system (retrieval.intents): "in_force", "advice",
+                                           # "injection"
     wants: str | None = None        # the direct answer it wants (app.short): `asked` widened, e.g. "number" for
                                     # "第几届", "agency" for "哪几家单位负责", "yesno" for "还有额外奖励吗？"
 
@@ -56,10 +58,12 @@ def validate_question(question: object) -> str:
 
 
 class QueryParser:
-    def __init__(self, *, tokenizer: ChineseTokenizer, glossary: Glossary, aliases: Aliases) -> None:
+    def __init__(self, *, tokenizer: ChineseTokenizer, glossary: Glossary, aliases: Aliases,
+                 intent_model: IntentModel | None = None) -> None:
         self.tokenizer = tokenizer
         self.glossary = glossary
         self.aliases = aliases
+        self.intent_model = intent_model or default_model()  # the package's retrieval/models/intents.json
         self.english = EnglishTokenizer()
 
     def parse(self, question: str, *, language: Language | None = None) -> Query:
@@ -80,4 +84,4 @@ class QueryParser:
                      own_terms=tuple(own), words_en=tuple(self.english.tokens(text)), expansions=tuple(expansions),
                      places=frozenset(places_in(folded)), years=frozenset(years(folded)),
                      reference=parse_reference(folded), asked=asked_type(folded),
-                     intents=intents(folded), wants=wanted(folded))
+                     intents=self.intent_model.intents(folded), wants=wanted(folded))

@@ -89,6 +89,14 @@ def test_in_force_questions_state_date_and_status_and_claim_nothing(real_service
     assert "2014年5月23日" in answer.text
 
 
+def test_an_in_force_question_the_patterns_miss_is_refused_with_the_same_frame(real_service):
+    # "still in effect" is none of retrieval.asked's wordings; the learned classifier (retrieval.intents) finds it
+    answer = real_service.ask("Is the Guangdong 2014 plan to stabilise foreign trade still in effect?")
+    assert answer.refused and "in force" in answer.text.lower()
+    # the same document named in a question for a figure is answered
+    assert not real_service.ask("广东2014年支持外贸稳定增长实施方案要求出口退税多少个工作日内完成审批？").refused
+
+
 def test_config_validation():
     with pytest.raises(ValueError, match="threshold must be between 0 and 1"):
         AnswerConfig(threshold=1.5)

@@ -64,3 +64,10 @@ def test_each_alias_reaches_its_other_names(group):
 def test_aliases_match_across_scripts_and_widths():
     assert "中国（深圳）国际高新技术成果交易会" in ALIASES.others("高交會有補貼嗎")
     assert "经认证的经营者" in ALIASES.others("ＡＥＯ认证怎么办")
+
+
+def test_the_query_carries_the_learned_intents_and_the_patterns(parser):
+    # "still in effect" is none of retrieval.asked's wordings; "还有效" is one
+    assert "in_force" in parser.parse("Is this document still in effect?").intents
+    assert "in_force" in parser.parse("这个方案现在还有效吗？").intents
+    assert parser.parse("出口退税审批要几个工作日？").intents == frozenset()
