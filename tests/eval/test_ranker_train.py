@@ -3,7 +3,7 @@
 import numpy as np
 
 from eval.gold import Evidence, GoldQuestion
-from eval.train import RankerExamples, TrainingSet, _load_examples, _write_json, out_of_fold_figures
+from eval.train import RankerExamples, TrainingSet, _figures, _load_examples, _write_json, out_of_fold_figures
 from retrieval.features import FEATURES
 
 SIGNAL = FEATURES.index("coverage")
@@ -43,3 +43,20 @@ def test_cached_examples_read_back_the_same(tmp_path):
     assert back.ids == ex.ids and back.texts == ex.texts
     assert all(np.array_equal(a, b) for a, b in zip(back.matrices, ex.matrices))
     assert all(np.array_equal(a, b) for a, b in zip(back.labels, ex.labels))
+
+
+def test_figures_count_hits_within_k_and_reciprocal_ranks():
+    # three questions whose answering clause the scores put 1st, 3rd and 7th of 8
+    ex = _examples("gold-train", 3, 4)
+    scores = []
+    for lab, place in zip(ex.labels, (0, 2, 6)):
+        s = np.zeros(8)
+        others = [r for r in range(8) if not lab[r]]
+        order = others[:place] + [int(np.flatnonzero(lab)[0])] + others[place:]
+        s[order] = np.arange(8, 0, -1)            # best first
+        scores.append(s)
+    fig = _figures(ex, scores)
+    assert fig["hit@1"] == round(1 / 3, 4)         # only the first
+    assert fig["hit@5"] == round(2 / 3, 4)         # 1st and 3rd, not 7th
+    assert fig["recall@10"] == 1.0
+    assert fig["mrr"] == round((1 + 1 / 3 + 1 / 7) / 3, 4)  # = 0.4921
