@@ -250,15 +250,33 @@ def macro_refusal(figures: dict) -> float:
 
 def choose_threshold(sets: list[AnswerSet], probs: list[list[np.ndarray]], answer_k: int = 5) -> tuple[float, dict]:
     """The threshold that refuses most near-misses (macro over kinds) while false refusal stays within the targets
-    (every language of the gold set, every answerable-only set); when none does, the one maximising `objective`.
+    (every language of the gold set, every answerable-only set); when none does, the one maximising `objective`;
+    of several that do equally well, the middle of their widest run (`_plateau_middle`).
     One threshold for every language: the model's probabilities are what differ, not the bar."""
     grid = [round(v, 2) for v in np.arange(0.05, 0.96, 0.01)]
     scored = [(t, decide(sets, probs, t, answer_k)) for t in grid]
     allowed = [(t, f) for t, f in scored if within_targets(f)]
     if allowed:
-        return max(allowed, key=lambda tf: (round(macro_refusal(tf[1]), 6), round(objective(tf[1]), 6),
-                                             -abs(tf[0] - 0.5)))
-    return max(scored, key=lambda tf: (round(objective(tf[1]), 6), -abs(tf[0] - 0.5)))
+        key = lambda f: (round(macro_refusal(f), 6), round(objective(f), 6))  # noqa: E731
+    else:
+        allowed, key = scored, lambda f: (round(objective(f), 6),)  # noqa: E731
+    best = max(key(f) for _, f in allowed)
+    return _plateau_middle(scored, {t for t, f in allowed if key(f) == best})
+
+
+def _plateau_middle(scored: list[tuple[float, dict]], best: set[float]) -> tuple[float, dict]:
+    """The middle of the widest run of neighbouring thresholds that all score best: the decision changes for
+    no training question anywhere in the run, so its middle leaves the most room on both sides for questions
+    the model has not seen (an end of the run sits just beside a training question's probability)."""
+    runs: list[list[int]] = []
+    for i, (t, _) in enumerate(scored):
+        if t in best:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    widest = max(runs, key=len)
+    return scored[widest[len(widest) // 2]]
 
 
 # ---------------------------------------------------------------- the shipped recipe
