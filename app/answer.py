@@ -260,7 +260,7 @@ class ExtractiveAnswerer:
 
     def _en_part(self, n: int, hit: Hit, quote: str, units: tuple[RowUnits, ...], query: Query) -> str:
         c = hit.clause
-        lines = [f"According to {frames.en_clause_ref(c)} ({c.label or 'unnumbered'}) of "
+        lines = [f"According to {frames.en_clause_ref(c)}{f' ({c.label})' if c.label else ''} of "
                  f"{frames.en_source(hit.document, self.glossary)} [{n}]:"]
         if c.path_en:
             lines.append("Section (reference translation): " + " › ".join(c.path_en))
@@ -286,15 +286,16 @@ class ExtractiveAnswerer:
                 text += frames.in_force_note("zh", [h.document for h in related])
             if related:
                 text += "\n以下条款可能相关，但不一定回答了您的问题：\n" + "\n".join(
-                    f"- 《{h.document.title}》{frames.zh_clause_ref(h.clause)}" for h in related)
-            text = to_script(text, query.script)
+                    f"- 《{h.document.title}》{frames.related_ref('zh', h.clause)}" for h in related)
+            # the opening words of an unnumbered passage are quoted verbatim, the frame speaks the user's script
+            text = self._script(text, query, [frames.opening(h.clause) for h in related if not h.clause.label])
         else:
             text = "The corpus has no clause that answers this question, so PolicyQA cannot answer it."
             if "in_force" in query.intents:
                 text += " " + frames.in_force_note("en", [h.document for h in related])
             if related:
                 text += "\nThese clauses may be related, but do not necessarily answer it:\n" + "\n".join(
-                    f"- {frames.en_clause_ref(h.clause)} ({h.clause.label or 'unnumbered'}) of "
-                    f"“{h.document.title_en or h.document.title}”" for h in related)
+                    f"- {frames.related_ref('en', h.clause)} of “{h.document.title_en or h.document.title}”"
+                    for h in related)
         return Answer(query.text, query.language, True, text, (), tuple(hits), tuple(probabilities),
                       script=query.script)

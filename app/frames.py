@@ -3,6 +3,7 @@
     zh_clause_ref(Clause(label="（十四）", style=CN_PAREN, …))     -> "第（十四）条"
     zh_clause_ref(Clause(label="十六、", number="十六", …))         -> "第十六条"
     en_clause_ref(Clause(label="（十四）", number="十四", …))       -> "measure (14)"
+    related_ref("zh", Clause(label="", text="为贯彻落实国务院办公厅…", …)) -> "（无编号部分：“为贯彻落实国务院办公厅……”）"
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ def en_clause_ref(clause: Clause) -> str:
     if clause.style.statutory:
         return f"article {n}"
     return f"item {n}" if clause.style.arabic else f"article {n}"
+
+
+OPENING_CHARS = 14  # of an unnumbered passage, enough to tell two of one document apart
+
+
+def opening(clause: Clause) -> str:
+    """The first words of a clause, verbatim (whitespace runs as one space): "为认真贯彻落实《国务院办公厅"."""
+    return " ".join(clause.text.split())[:OPENING_CHARS].rstrip("，,、。；; ")
+
+
+def related_ref(language: str, clause: Clause) -> str:
+    """A clause listed as possibly related: its number, or for an unnumbered passage (which has none to tell two
+    of one document apart) its opening words."""
+    if clause.label:
+        return zh_clause_ref(clause) if language == "zh" else f"{en_clause_ref(clause)} ({clause.label})"
+    words = opening(clause) + ("……" if len(" ".join(clause.text.split())) > OPENING_CHARS else "")
+    return f"（无编号部分：“{words}”）" if language == "zh" else f"an unnumbered passage (“{words}”)"
 
 
 def zh_date(iso: str) -> str:

@@ -38,6 +38,7 @@ from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
 from .answer import Answer, AnswerConfig, ExtractiveAnswerer
 from .answerability import DEFAULT_MODEL, Answerability, CorpusScope
 from .conversation import Resolution, parse_history, resolve
+from .document_facts import fact_asked, stating
 from .errors_map import translate
 from .safety import reject_bad_unicode
 from .settings import Settings
@@ -324,6 +325,16 @@ class PolicyQA:
                 hits.append(Hit(clause, self.document(clause.doc_id), 0.0, 0.0, (), ("conversation",)))
         return hits
 
+    def _stating(self, earlier: list[Hit], fact: str) -> list[Hit]:
+        """For each document of the clauses the previous answer cited, the passage stating `fact` (if one does)."""
+        out = []
+        for doc_id in dict.fromkeys(h.document.doc_id for h in earlier):
+            meta = self.document(doc_id)
+            clause = stating(meta, self.clauses(doc_id), fact)
+            if clause is not None:
+                out.append(Hit(clause, meta, 0.0, 0.0, (), ("document",)))
+        return out
+
     def _ask_follow_up(self, resolution: Resolution, *, k: int | None, filters: Filters | None,
                        generate: bool) -> Answer:
         """Over the previous turn's clauses first; if they do not answer, search with the topic carried over."""
@@ -337,8 +348,16 @@ class PolicyQA:
         query = replace(carried, asked=own.asked, intents=own.intents, script=own.script,
                         wants=own.wants or carried.wants)
         earlier = self.previous_hits(resolution, k=k, filters=filters)
-        hits = self.searcher.search(query, k=k, filters=filters)
         note = f"follow-up ({resolution.reason}) of: {resolution.previous_question}"
+        fact = fact_asked(own.folded)
+        stated = self._stating(earlier, fact) if fact else []
+        if stated:  # "什么时候印发的？": the document's own passage that states it (app.document_facts)
+            # the passage first, then the clauses the conversation is about (the fact is of their document)
+            answer = self.answerer.answer(query, stated + earlier, named=True)
+            answer = self._generate(replace(answer, question=standalone), generate)
+            return replace(answer, question=resolution.question,
+                           notes=answer.notes + (note, f"the {fact} of the document the previous answer cited"))
+        hits = self.searcher.search(query, k=k, filters=filters)
         if own.asked and own.asked != "agency":  # "那要多少天？": the earlier clauses answer only if they state one
             earlier = [h for h in earlier if states(own.asked, h.clause.text)]
         if own.places:  # "What about Shanghai?": a clause of another jurisdiction does not answer it

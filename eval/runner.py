@@ -47,6 +47,7 @@ class QuestionResult:
     figure_question: bool = False       # tagged numeric, or asks for a figure (days, date, percent, money, count)
     short: str | None = None            # the answer's direct answer
     short_verbatim: bool | None = None  # answered figure question: is `short` a substring of a cited clause?
+    cited_relevant: list[bool] = field(default_factory=list)  # per citation: does the clause hold an evidence quote?
 
 
 @dataclass
@@ -150,6 +151,7 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
         top_score=max(answer.evidence, default=0.0), split=q.split.value if q.split else None,
         kind=q.unanswerable_kind, recall=_recalls(texts, q, k))
     result.figure_question = is_figure_question(q)
+    result.cited_relevant = relevance([h.clause.text for h in answer.citations], q.evidence) if q.answerable else []
     result.short = answer.short
     if result.figure_question and q.answerable and not answer.refused:
         result.short_verbatim = short_verbatim(answer)
@@ -185,6 +187,9 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         "mrr": mean([reciprocal_rank(r.relevant) for r in answerable]),
         **{f"recall@{c}": mean([r.recall[c] for r in answerable]) for c in cutoffs(k)},
         "citation_coverage": mean([r.citation_coverage for r in answerable if r.citation_coverage is not None]),
+        # the other side of coverage: of the clauses cited for answerable questions, the share holding evidence
+        # (a gold question lists the clauses that answer it; one it does not list counts as not answering)
+        "citation_precision": share([c for r in answerable for c in r.cited_relevant]),
         "issuer_accuracy": share([c for r in answerable for c in r.issuer_checks]),
         "clause_accuracy": share([c for r in answerable for c in r.clause_checks]),
         # the same two on the evidence the answer cites: is what it says of a clause it cites true?

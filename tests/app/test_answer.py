@@ -172,3 +172,21 @@ def test_an_english_question_gets_the_units_of_the_annex_row_the_search_reached(
     stated = [u for units in answer.units for u in units]
     assert [u.row.label for u in stated if u.row] == ["附件 第34项"]
     assert stated[0].lead == ("市商务局",)
+
+
+@pytest.mark.parametrize("question", [
+    "深圳2024年那份稳外贸措施现在还有效吗？",
+    "深圳2024年那份穩外貿措施現在還有效嗎？",
+    "Is the Guangdong 2014 plan on stable trade growth still in force?",
+])
+def test_possibly_related_clauses_can_be_told_apart(real_service, question):
+    """Two unnumbered passages of one document are listed by their opening words (verbatim, also under a frame in
+    traditional characters), not twice as "unnumbered"."""
+    answer = real_service.ask(question)
+    assert answer.refused
+    listed = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(listed) == len(set(listed)) == 3
+    for line, hit in zip(listed, answer.retrieved):
+        if not hit.clause.label:
+            assert " ".join(hit.clause.text.split())[:8] in line
+    assert "(unnumbered)" not in answer.text

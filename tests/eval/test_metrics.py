@@ -33,3 +33,18 @@ def test_percentile_interpolates():
     assert percentile([1, 2, 3, 4], 50) == 2.5       # position 1.5 between 2 and 3
     assert percentile([10, 20, 30, 40, 50], 95) == pytest.approx(48.0)  # position 3.8: 40 + 0.8 * 10
     assert percentile([], 50) is None
+
+
+def test_citation_precision_is_the_share_of_cited_clauses_holding_evidence_of_answerable_questions():
+    from eval.runner import QuestionResult, aggregate
+
+    def result(answerable, cited_relevant):
+        return QuestionResult(id="q", lang="zh", tags=[], answerable=answerable, question="?", retrieved=[],
+                              relevant=[], refused=not cited_relevant, cited=["c"] * len(cited_relevant),
+                              citation_coverage=None, issuer_checks=[], clause_checks=[], responsible_checks=[],
+                              latency_ms=1.0, cited_relevant=cited_relevant,
+                              recall={1: 0.0, 5: 0.0})
+
+    figures = aggregate([result(True, [True, False]), result(True, [True]), result(False, [])], k=5)
+    assert abs(figures["citation_precision"] - 2 / 3) < 1e-9
+    assert aggregate([result(True, [])], k=5)["citation_precision"] is None  # nothing cited: no figure
