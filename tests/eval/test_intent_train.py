@@ -8,9 +8,9 @@ import pytest
 
 from eval.gold import load_gold, select_split
 from eval.intent_train import (Example, choose_threshold, detected, figures, fit, load_examples, load_written,
-                               out_of_fold, train_intents)
+                               out_of_fold)
 from ingest.text import fold
-from retrieval.intents import INTENTS, Grams, IntentModel
+from retrieval.intents import INTENTS, IntentModel
 
 
 def _small() -> list[Example]:
