@@ -46,7 +46,10 @@ _ZH_TAIL = re.compile(r"呢[？?]?\s*$")  # "广州呢？": a continuation only 
 SHORT_TOPIC = 6  # CJK characters (or 3 English words) of own topic that still read as a continuation
 # a question that names this much itself uses an anaphor for its own words ("…减负措施，这项措施由谁负责？"):
 # measured on the 262 standalone gold questions, 17 were taken for follow-ups without this bound, none with it
-LONG_TOPIC = 11  # CJK characters (or 6 English words)
+LONG_TOPIC = 11  # CJK characters
+# English words: 5, since a train question of six words of its own used "the same" for its own two cargoes ("…carrying
+# domestic and export cargo on the same ship?"); no train follow-up names more than four of its own
+LONG_TOPIC_WORDS = 5
 _EN_CONTINUE = re.compile(r"^\s*(and|also|so|then|what about|how about|and what about|what if|same for)\b", re.I)
 # words that ask or name a generic kind of thing; what is left is the question's own topic
 _ZH_GENERIC = re.compile(
@@ -148,7 +151,7 @@ def follow_up_reason(question: str) -> str | None:
     m = _ZH_ANAPHOR.search(question) or _EN_ANAPHOR.search(question)
     # "广东稳外贸那个文件…": a demonstrative after words that name its referent points at them, not back
     modified = bool(m and _ZH_DEMONSTRATIVE.match(m.group(0)) and len(own_topic(question[:m.start()])) >= 2)
-    if m and not modified and (len(topic) <= LONG_TOPIC if cjk else len(topic.split()) <= 6):
+    if m and not modified and (len(topic) <= LONG_TOPIC if cjk else len(topic.split()) <= LONG_TOPIC_WORDS):
         return f"anaphor {m.group(0).strip()}"
     m = _ZH_CONTINUE.search(question) or _EN_CONTINUE.search(question)
     if m:
