@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from ingest.model import Clause, ClauseKind, DocumentMeta, Status
 from ingest.text import squash
 
+from .frames import zh_date
+
 _ISSUED = r"(印发|发布|发文|出台|签发|下发|颁布|公布|制定|发的|出的|定的)"
 _DATE = re.compile(rf"{_ISSUED}的?(时间|日期)|(什么时候|何时|哪天|哪一天|哪年|几时|几月几号|几号){_ISSUED}|"
                    r"\bwhen (was|were|did)\b.{0,60}\b(issued|published|released|signed|adopted|promulgated|"
@@ -49,8 +51,7 @@ def fact_asked(question: str) -> str | None:
 
 def _value(meta: DocumentMeta, fact: str) -> str | None:
     if fact == "date" and meta.date:
-        y, m, d = (int(x) for x in meta.date.split("-"))
-        return f"{y}年{m}月{d}日"
+        return zh_date(meta.date)  # the way the documents sign: "2014年5月23日"
     if fact == "issuer":
         return meta.issuer
     if fact == "status":

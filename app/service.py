@@ -328,9 +328,8 @@ class PolicyQA:
     def _stating(self, earlier: list[Hit], fact: str) -> list[Hit]:
         """For each document of the clauses the previous answer cited, the passage stating `fact` (if one does)."""
         out = []
-        for doc_id in dict.fromkeys(h.document.doc_id for h in earlier):
-            meta = self.document(doc_id)
-            clause = stating(meta, self.clauses(doc_id), fact)
+        for meta in {h.document.doc_id: h.document for h in earlier}.values():
+            clause = stating(meta, self.clauses(meta.doc_id), fact)
             if clause is not None:
                 out.append(Hit(clause, meta, 0.0, 0.0, (), ("document",)))
         return out

@@ -15,8 +15,8 @@ from pathlib import Path
 from .runner import EvalRun, cutoffs, to_json
 
 RETRIEVAL = ("questions", "hit@1", "hit@{k}", "mrr", "recall@1", "recall@5", "recall@{k}")
-ANSWERS = ("citation_coverage", "citation_precision", "issuer_accuracy", "clause_accuracy", "issuer_accuracy_cited", "clause_accuracy_cited",
-           "responsible_accuracy", "responsible_exact",
+ANSWERS = ("citation_coverage", "citation_precision", "issuer_accuracy", "clause_accuracy", "issuer_accuracy_cited",
+           "clause_accuracy_cited", "responsible_accuracy", "responsible_exact",
            "refusal_rate_unanswerable", "false_refusal_rate", "short_figure", "figure_answered",
            "latency_p50_ms", "latency_p95_ms")
 
