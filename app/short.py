@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ingest.model import Clause
 from ingest.text import fold, sentence_spans, squash
-from retrieval.asked import LIST_MARKER, answer_spans
+from retrieval.asked import LIST_MARKER, answer_spans, open_question
 from retrieval.query import Query
 from retrieval.tokenize import EnglishTokenizer
 
@@ -39,10 +39,12 @@ _PHRASE_END = re.compile(r"[，,；;。：:！？]")
 _ITEM_END = re.compile(r"[、]")
 _PARENTHESIS = re.compile(r"[（(〔]([^（）()〔〕]{2,120})[）)〕]")  # where a clause names its responsible units
 _ROLE_WORDS = re.compile(r"(按职责分工)?(分别)?(牵头)?负责$|牵头$|配合$")
+_PLAN_YEARS = re.compile(r"\d{4}\s*[-－—–~至]\s*\d{4}\s*(年)?\s*[）)]")  # "（2022-2025）" ending a plan's name
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿美元|万美元|亿元|万元|美元|万平方米|平方米)?")  # a number, with its unit of money or area
 _NOT_STATED = frozenset({"in_force", "advice"})  # asked of the system: whether it still applies, what to do
 _PHRASE_KINDS = ("which", "yesno")  # answered by the phrase that matches best, figure or not
+_OPEN = "open"  # an open wh-question: a phrase stating any figure, held to MIN_SHARE like the phrase kinds
 _EN_CHUNK = re.compile(r"[^,;:\n]+?(?:[,;:](?=\s)|\.(?=\s|$)|$)", re.M)
 _english = EnglishTokenizer()
 
@@ -61,6 +63,8 @@ class _Candidate:
 def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
     """The direct answer from `clauses` (the cited clauses, best first), or None."""
     kind = query.wants
+    if kind is None and query.reference is None and open_question(query.folded):
+        kind = _OPEN  # "定了什么目标？": the figure of the phrase that best matches the question, if any
     if kind is None or not clauses or query.intents & _NOT_STATED:
         return None
     if kind == "agency":
@@ -79,13 +83,15 @@ def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
             found = [(a, b, False) for a, b in _phrases(sentence)
                      if not any(x <= offset + a < y for x, y in units[rank])]
         else:
-            spans = answer_spans(kind, sentence)
+            spans = answer_spans("number" if kind == _OPEN else kind, sentence)
+            if kind == _OPEN:  # a figure inside a title ("《…20 条》", "（2022-2025）") names a document, not a fact
+                spans = [(a, b) for a, b in spans if not _in_title(sentence, a)]
             found = [(*_phrase_span(sentence, a, b, spans), _is_condition(sentence, a, b, query)) for a, b in spans]
         for a, b, condition in found:
             phrase = sentence[a:b]
             own = _overlap(weights, fold(phrase))
             support = english[rank].support(words, offset + a, offset + b) if words else 0.0
-            if kind in _PHRASE_KINDS and _share(own, weights, support, words, query) < MIN_SHARE:
+            if kind in (*_PHRASE_KINDS, _OPEN) and _share(own, weights, support, words, query) < MIN_SHARE:
                 continue  # no figure to go by: the phrase itself must say much of what the question asks
             score = PHRASE_WEIGHT * own + around + ENGLISH_WEIGHT * support
             candidates.append(_Candidate(phrase, score, condition, (rank, offset + a)))
@@ -223,6 +229,11 @@ def _phrase_span(sentence: str, a: int, b: int, spans: list[tuple[int, int]] = (
     if right - left <= MAX_SHORT:
         return left, right
     return _strip(sentence, max(a - 30, left), min(b + 30, right))
+
+
+def _in_title(sentence: str, at: int) -> bool:
+    """Whether sentence[at] lies inside a 《》 title, or in a phrase that names a plan by its years."""
+    return sentence.rfind("《", 0, at) > sentence.rfind("》", 0, at) or bool(_PLAN_YEARS.match(sentence, at))
 
 
 def _units(clause: Clause) -> list[tuple[int, int]]:

@@ -120,6 +120,29 @@ FIGURES = ("days", "date", "percent", "money", "count", "number")  # the wanted 
 WANTS = (*FIGURES, "agency", "which", "yesno")
 
 
+# asks what a passage says as a whole, not for one fact of it: "第十二条讲了什么？", "What does item 4 cover?"
+_WHOLE = re.compile(r"(讲|说|写|规定|提|谈)(了|咗)?(什么|啥|咩|乜|哪些)(内容|事|东西)?[?？]?$|(什么|啥|哪些)内容|主要内容|具体内容|"
+                    r"\bwhat (does|do|did) .{0,60}\b(say|cover|contain|state|provide|mean|require|promise|offer|do|plan)s?\b|\b(summari[sz]e|outline|explain)\b",
+                    re.I)
+# asks for a list of measures, not one fact: "有哪些支持？", "What support is there for …?"
+_LIST = re.compile(r"哪些|哪几|(什么|啥|咩|乜).{0,4}(支持|政策|措施|举措|优惠|帮助|扶持|配套)|\bwhat (support|measures|policies|help|incentives|steps)\b|"
+                   r"\bwhich (measures|policies|steps)\b", re.I)
+
+
+# asks for a person or body: answered by the clause's units (`wanted` -> "agency") or not by a figure
+_WHO = re.compile(r"谁|边个|\b(who|whom|whose)\b|\bin charge\b", re.I)
+
+
+def open_question(question: str) -> bool:
+    """A wh-question for one fact of no kind `wanted` knows, whose answer may still be a figure (a folded question):
+
+        open_question("深圳对进出口银行在深授信的企业数量定了什么目标？")  -> True   (answered by "翻一番")
+        open_question("深圳海关20条第十二条讲了什么？")                    -> False  (the whole clause)
+    """
+    return bool(_WH.search(question)) and not _WHOLE.search(question) and not _LIST.search(question) and \
+        not _WHO.search(question)
+
+
 def wanted(question: str) -> str | None:
     """The kind of direct answer a (folded) question wants: an asked_type kind, widened.
 

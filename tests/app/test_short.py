@@ -97,3 +97,21 @@ def test_the_short_answer_is_always_verbatim_and_short(clauses, parse, question)
     cited = list(clauses.values())[::7]
     short = short_answer(parse(question), cited)
     assert short and any(short in c.text for c in cited) and len(short) <= MAX_SHORT
+
+
+FINANCE = "sz-2024-foreign-trade-measures#6.21"   # 争取进出口银行在深授信企业数量翻一番，…
+PLAN_TITLE = "sz-2022-cross-border-ecommerce#p3"  # 深圳市推动跨境电子商务高质量发展行动方案（2022-2025）
+
+
+def test_an_open_question_gets_the_figure_of_the_phrase_it_matches(clauses, parse):
+    # "什么样" asks no known kind of figure, but the phrase that answers states one (a doubling)
+    short = short_answer(parse("进出口银行在深授信的企业，深圳打算让这个数量变成什么样？"), [clauses[FINANCE]])
+    assert short == "争取进出口银行在深授信企业数量翻一番"
+
+
+@pytest.mark.parametrize("question, clause_id", [
+    ("深圳对外贸融资有哪些支持？", FINANCE),               # a list of measures, not one fact
+    ("深圳跨境电商那个行动方案叫什么？", PLAN_TITLE),        # the years in a plan's name are not a fact asked for
+])
+def test_an_open_question_gets_no_short_answer_where_no_single_figure_answers(clauses, parse, question, clause_id):
+    assert short_answer(parse(question), [clauses[clause_id]]) is None

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.text import fold
-from retrieval.asked import answer_spans, asked_type, figure_spans, intents, states, wanted
+from retrieval.asked import answer_spans, asked_type, figure_spans, intents, open_question, states, wanted
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -94,3 +94,16 @@ def test_answer_spans(kind, text, figures):
     assert [text[a:b] for a, b in answer_spans(kind, text)] == figures
     if kind in ("days", "percent", "money", "count"):
         assert answer_spans(kind, text) == figure_spans(kind, text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("深圳对进出口银行在深授信的企业数量定了什么目标？", True),
+    ("What target is set for cross-border e-commerce brands?", True),
+    ("深圳海关20条第十二条讲了什么？", False),      # the whole clause
+    ("What does item 4 of the draft say?", False),
+    ("深圳对跨境电商有哪些支持？", False),          # a list
+    ("这项任务谁牵头？", False),                    # a body
+    ("深圳海关优化营商环境20条", False),            # no question word
+])
+def test_open_question(question, expected):
+    assert open_question(fold(question)) is expected
