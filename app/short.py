@@ -40,10 +40,13 @@ _ITEM_END = re.compile(r"[、]")
 _PARENTHESIS = re.compile(r"[（(〔]([^（）()〔〕]{2,120})[）)〕]")  # where a clause names its responsible units
 _ROLE_WORDS = re.compile(r"(按职责分工)?(分别)?(牵头)?负责$|牵头$|配合$")
 _PLAN_YEARS = re.compile(r"\d{4}\s*[-－—–~至]\s*\d{4}\s*(年)?\s*[）)]")  # "（2022-2025）" ending a plan's name
+_EN_AMOUNT = re.compile(r"(us\$|\$|usd|rmb|cny)?\s*(\d+(?:\.\d+)?)\s*(billion|bn|million|mn)\b\s*(us dollars|dollars|usd|yuan|rmb)?")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿美元|万美元|亿元|万元|美元|万平方米|平方米)?")  # a number, with its unit of money or area
 _NOT_STATED = frozenset({"in_force", "advice"})  # asked of the system: whether it still applies, what to do
 _PHRASE_KINDS = ("which", "yesno")  # answered by the phrase that matches best, figure or not
+_WIDER = {"days": ("days", "date", "number"), "date": ("date", "days", "number"), "count": ("count", "number"),
+          "money": ("money", "number"), "percent": ("percent", "number")}  # what else may answer a figure question
 _OPEN = "open"  # an open wh-question: a phrase stating any figure, held to MIN_SHARE like the phrase kinds
 _EN_CHUNK = re.compile(r"[^,;:\n]+?(?:[,;:](?=\s)|\.(?=\s|$)|$)", re.M)
 _english = EnglishTokenizer()
@@ -75,7 +78,20 @@ def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
     weights = term_weights(query, [fold(s) for _, s, _ in sentences])
     english = [_Translation(c) for c in clauses] if query.language == "en" else []
     words = _english_weights(english_terms(query), english)
-    units = [_units(c) for c in clauses] if kind in _PHRASE_KINDS else []
+    units = [_units(c) for c in clauses]
+    # the figure asked for, else one of a neighbouring kind ("How soon …?" answered by "今年内"; "几个地方" by
+    # "两地"), else any figure: the kinds past the first are held to MIN_SHARE, as the question's word for the
+    # figure no longer vouches for the phrase, and never give a figure the question itself states
+    for i, step in enumerate(_WIDER.get(kind, (kind,))):
+        found = _candidates(step, i > 0, query, sentences, weights, english, words, units)
+        if found:
+            return max(found, key=_Candidate.key).phrase
+    return None
+
+
+def _candidates(kind: str, widened: bool, query: Query, sentences: list[tuple[int, str, int]],
+                weights: dict[str, float], english: list["_Translation"], words: dict[str, float],
+                units: list[list[tuple[int, int]]]) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     for rank, sentence, offset in sentences:
         around = _overlap(weights, fold(sentence))
@@ -84,20 +100,21 @@ def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
                      if not any(x <= offset + a < y for x, y in units[rank])]
         else:
             spans = answer_spans("number" if kind == _OPEN else kind, sentence)
-            if kind == _OPEN:  # a figure inside a title ("《…20 条》", "（2022-2025）") names a document, not a fact
+            if kind == _OPEN or widened:  # a figure in a title ("《…20 条》", "（2022-2025）") names a document
                 spans = [(a, b) for a, b in spans if not _in_title(sentence, a)]
             found = [(*_phrase_span(sentence, a, b, spans), _is_condition(sentence, a, b, query)) for a, b in spans]
         for a, b, condition in found:
+            if condition and widened:
+                continue  # a figure the question states, of another kind than asked: not even a fallback
             phrase = sentence[a:b]
             own = _overlap(weights, fold(phrase))
             support = english[rank].support(words, offset + a, offset + b) if words else 0.0
-            if kind in (*_PHRASE_KINDS, _OPEN) and _share(own, weights, support, words, query) < MIN_SHARE:
+            if (widened or kind in (*_PHRASE_KINDS, _OPEN)) and \
+                    _share(own, weights, support, words, query) < MIN_SHARE:
                 continue  # no figure to go by: the phrase itself must say much of what the question asks
             score = PHRASE_WEIGHT * own + around + ENGLISH_WEIGHT * support
             candidates.append(_Candidate(phrase, score, condition, (rank, offset + a)))
-    if not candidates:
-        return None
-    return max(candidates, key=_Candidate.key).phrase
+    return candidates
 
 
 def term_weights(query: Query, sentences: list[str]) -> dict[str, float]:
@@ -192,11 +209,24 @@ def _is_condition(sentence: str, a: int, b: int, query: Query) -> bool:
     numbers = _DIGITS.findall(figure)
     if not numbers:
         return squash(fold(figure)) in squash(query.folded)
-    asked = {m.group(1): m.group(2) for m in _NUMBER_UNIT.finditer(query.folded)}
+    asked = {m.group(1): m.group(2) for m in _NUMBER_UNIT.finditer(query.folded)} | _english_amounts(query.folded)
     if all(n in asked for n in numbers):
         return True
     unit = _NUMBER_UNIT.match(sentence, a)
     return bool(unit and unit.group(2) and unit.group(2) in asked.values())
+
+
+def _english_amounts(folded: str) -> dict[str, str]:
+    """An English question's amounts in the units Chinese clauses write them in, number -> unit:
+    "more than US$1 billion" -> {"10": "亿美元"}; "5 million yuan" -> {"500": "万元"}."""
+    out = {}
+    for m in _EN_AMOUNT.finditer(folded):
+        value = float(m.group(2)) * (10 if m.group(3) in ("billion", "bn") else 100)
+        dollars = bool(m.group(1) and "$" in m.group(1) or m.group(1) == "usd" or
+                       m.group(4) and m.group(4) in ("dollars", "usd", "us dollars"))
+        number = f"{value:g}"
+        out[number] = ("亿" if m.group(3) in ("billion", "bn") else "万") + ("美元" if dollars else "元")
+    return out
 
 
 def _phrases(sentence: str) -> list[tuple[int, int]]:

@@ -143,6 +143,12 @@ def open_question(question: str) -> bool:
         not _WHO.search(question)
 
 
+# "how much" of what is paid: "How much would the province reward me with?", "给几多钱奖励？" (`wanted` only: the
+# answerability model's features read asked_type)
+_ASKS_MONEY_MORE = re.compile(r"\bhow much\b.{0,60}\b(reward|award|subsid|grant|fund|pay|paid|bonus|incentive|support|"
+                              r"compensat|receive|get)\w*", re.I)
+
+
 def wanted(question: str) -> str | None:
     """The kind of direct answer a (folded) question wants: an asked_type kind, widened.
 
@@ -152,6 +158,7 @@ def wanted(question: str) -> str | None:
         wanted("gd加工贸易手册能全程无纸化吗？定的啥时候搞完")     -> "date"
         wanted("which two land crossings get upgraded …?")        -> "which"
         wanted("除了500万扶持还有额外奖励吗？")                    -> "yesno"
+        wanted("How much would the province reward a firm with?")  -> "money"
         wanted("深圳海关20条第十二条讲了什么？")                   -> None
     """
     kind = asked_type(question)
@@ -161,6 +168,8 @@ def wanted(question: str) -> str | None:
         return kind
     if _ASKS_WHEN.search(question):
         return "date"
+    if _ASKS_MONEY_MORE.search(question):
+        return "money"
     if ASKS_NUMBER.search(question) or _ASKS_NUMBER_MORE.search(question):
         return "number"
     if _ASKS_WHICH_N.search(question):

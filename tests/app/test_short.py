@@ -115,3 +115,24 @@ def test_an_open_question_gets_the_figure_of_the_phrase_it_matches(clauses, pars
 ])
 def test_an_open_question_gets_no_short_answer_where_no_single_figure_answers(clauses, parse, question, clause_id):
     assert short_answer(parse(question), [clauses[clause_id]]) is None
+
+
+CUSTOMS = "gd-2014-stabilize-trade#5.14"          # 广州、深圳、珠海等市…争取今年内获批开展国际贸易“单一窗口”试点
+
+
+@pytest.mark.parametrize("question, clause_ids, short", [
+    # "how soon" asks for a duration; the clause answers with a time ("今年内"): the neighbouring kind answers
+    ("How soon did Guangdong want Guangzhou, Shenzhen and Zhuhai approved as international trade single window pilots?",
+     [CUSTOMS], "争取今年内获批开展国际贸易“单一窗口”试点"),
+    # an English amount is the question's condition as much as a Chinese one ("US$1 billion" is 超10亿美元)
+    ("We are a Pearl River Delta trade-services firm exporting more than US$1 billion a year. How much would "
+     "Guangdong reward us with?", [AWARDS], "给予500万元奖励"),
+])
+def test_a_figure_of_a_neighbouring_kind_and_english_conditions(clauses, parse, question, clause_ids, short):
+    assert short_answer(parse(question), [clauses[c] for c in clause_ids]) == short
+
+
+def test_a_widened_kind_never_answers_with_the_figure_the_question_states(clauses, parse):
+    # asks for a year; the clause's only figure matching the question is the count the question itself gives
+    assert short_answer(parse("深圳要新建2-3个跨境电商监管场所，计划哪年建成？"),
+                        [clauses["sz-2022-cross-border-ecommerce#7.15"]]) is None
