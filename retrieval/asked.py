@@ -107,7 +107,7 @@ _ASKS_UNITS = re.compile(r"(哪|边|邊)(几|啲|些)?(个|家|位)?(部门|单�
 # a time, asked in words asked_type does not know ("啥时候搞完", "到哪一年", "In which month", "By when")
 _ASKS_WHEN = re.compile(r"啥时|什么时间|什么日期|几时|几月|几号|哪个?月|到哪一?年|何年|截止日期|截至日期|期限是|"
                         r"^\W*(and )?when\b|\bwhen (will|should|must|do|does|can|are|was|were|did|is)\b|\band when\b|\bwhen\W*$|"
-                        r"\bwhat years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b|\bdeadline\b|\btime limit\b|"
+                        r"\b(what|which) years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b|\bdeadline\b|\btime limit\b|"
                         r"\bwithin what (time|period)\b", re.I)
 # an item named by its count ("which two land crossings", "哪三个口岸"): the answer names them
 _ASKS_WHICH_N = re.compile(r"\bwhich (two|three|four|five|six|seven|eight|nine|ten)\b|哪(两|三|四|五|六|七|八|九|十|几)", re.I)
@@ -149,6 +149,9 @@ _ASKS_MONEY_MORE = re.compile(r"\bhow much\b.{0,60}\b(reward|award|subsid|grant|
                               r"compensat|receive|get)\w*", re.I)
 
 
+_ASKS_DAYS_MORE = re.compile(r"\bturn-?around\b|\bprocessing (time|period)\b|\bhow long\b|办(理|结)时(间|限)", re.I)
+
+
 def wanted(question: str) -> str | None:
     """The kind of direct answer a (folded) question wants: an asked_type kind, widened.
 
@@ -170,6 +173,8 @@ def wanted(question: str) -> str | None:
         return "date"
     if _ASKS_MONEY_MORE.search(question):
         return "money"
+    if _ASKS_DAYS_MORE.search(question):
+        return "days"
     if ASKS_NUMBER.search(question) or _ASKS_NUMBER_MORE.search(question):
         return "number"
     if _ASKS_WHICH_N.search(question):

@@ -69,6 +69,9 @@ def test_intents(question, expected):
     ("粤东西北的外综服企业2014年出口超10亿美元，除了500万扶持还有额外奖励吗？", "yesno", None),
     ("Is Shenzhen trying to land any of the world's top-100 trade shows?", "yesno", None),
     ("广东省出口退税审批要在多少个工作日内完成？", "days", "days"),
+    ("We sell through a Guangdong trade-services firm. How much would the province pay it as a reward?", "money", None),
+    ("What turnaround should an exporter expect on a complete refund application?", "days", None),
+    ("Which years does the Guangdong plan cover?", "date", None),
     ("深圳海关20条第十二条讲了什么？", None, None),
     ("深圳对海外仓建设有哪些支持措施？", None, None),
     ("我们厂做储能柜出口，深圳港口跟海关这块有啥便利没？", None, None),  # a question word: not a yes/no
