@@ -17,7 +17,7 @@ from .runner import EvalRun, cutoffs, to_json
 RETRIEVAL = ("questions", "hit@1", "hit@{k}", "mrr", "recall@1", "recall@5", "recall@{k}")
 ANSWERS = ("citation_coverage", "citation_precision", "issuer_accuracy", "clause_accuracy", "issuer_accuracy_cited",
            "clause_accuracy_cited", "responsible_accuracy", "responsible_exact",
-           "refusal_rate_unanswerable", "false_refusal_rate", "short_figure", "figure_answered",
+           "refusal_rate_unanswerable", "false_refusal_rate", "short_figure", "figure_answered", "short_right",
            "latency_p50_ms", "latency_p95_ms")
 
 
@@ -128,7 +128,8 @@ def markdown(run: EvalRun) -> str:
     parts += [f"- {r.id} ({r.split or '-'}): {r.question}" for r in wrong_refusals]
     parts += ["", f"## Answered figure questions without a verbatim short answer ({len(no_short)})", "",
               "`short_figure` in the tables: the share of answered figure questions (tagged numeric, or asking for "
-              "days, a date, a percentage, an amount or a count) whose `short` is a substring of a cited clause.", ""]
+              "days, a date, a percentage, an amount or a count) whose `short` is a substring of a cited clause; "
+              "`short_right`: of those whose gold evidence gives a `short`, the share whose `short` holds it.", ""]
     parts += [f"- {r.id} ({r.split or '-'}): {r.question} — short {r.short!r}" for r in no_short]
     return "\n".join(parts) + "\n"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.text import fold
 from retrieval.asked import asked_type
 
-from .gold import GoldQuestion
+from .gold import GoldQuestion, normalize
 from .metrics import hit_at_k, mean, percentile, recall_at_k, reciprocal_rank, relevance
 
 
@@ -47,6 +47,7 @@ class QuestionResult:
     figure_question: bool = False       # tagged numeric, or asks for a figure (days, date, percent, money, count)
     short: str | None = None            # the answer's direct answer
     short_verbatim: bool | None = None  # answered figure question: is `short` a substring of a cited clause?
+    short_right: bool | None = None     # … with a gold `short`: does the answer's `short` hold one of them?
     cited_relevant: list[bool] = field(default_factory=list)  # per citation: does the clause hold an evidence quote?
 
 
@@ -126,6 +127,15 @@ def is_figure_question(q: GoldQuestion) -> bool:
     return "numeric" in q.tags or asked_type(fold(q.question)) in FIGURE_TYPES
 
 
+def short_right(short: str | None, q: GoldQuestion) -> bool | None:
+    """Whether the direct answer holds the gold one (compared like quotes): "在20个工作日内完成退（免）税审批手续" holds
+    "20个工作日"; None when no evidence item of `q` gives a `short`."""
+    golds = [normalize(e.short) for e in q.evidence if e.short]
+    if not golds:
+        return None
+    return bool(short) and any(g in normalize(short) for g in golds)
+
+
 def short_verbatim(answer) -> bool:
     """The issue's check for an answered figure question: a direct answer, word for word in a cited clause."""
     return bool(answer.short) and any(answer.short in h.clause.text for h in answer.citations)
@@ -155,6 +165,7 @@ def evaluate_question(qa, q: GoldQuestion, k: int, baselines: dict | None = None
     result.short = answer.short
     if result.figure_question and q.answerable and not answer.refused:
         result.short_verbatim = short_verbatim(answer)
+        result.short_right = short_right(answer.short, q)
     for name, baseline in (baselines or {}).items():
         ranked = baseline(q.question, k)
         result.baselines[name] = relevance(ranked, q.evidence)
@@ -202,6 +213,8 @@ def aggregate(results: list[QuestionResult], k: int) -> dict[str, float | int | 
         # answered (answerable) figure questions whose `short` is present and verbatim in a cited clause
         "short_figure": share([r.short_verbatim for r in answerable if r.short_verbatim is not None]),
         "figure_answered": sum(1 for r in answerable if r.short_verbatim is not None),
+        # … of those whose gold evidence gives a `short`: the share whose `short` holds it (right, not just present)
+        "short_right": share([r.short_right for r in answerable if r.short_right is not None]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }

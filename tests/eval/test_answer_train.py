@@ -13,7 +13,7 @@ from eval.answer_train import (AnswerSet, Recipe, choose_threshold, decide, fit_
                                within_targets)
 from eval.gold import load_gold
 from eval.report import reliability
-from eval.runner import QuestionResult, is_figure_question, short_verbatim
+from eval.runner import QuestionResult, is_figure_question, short_right, short_verbatim
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,15 @@ def test_a_short_answer_counts_only_when_verbatim_in_a_cited_clause():
     assert not short_verbatim(SimpleNamespace(short="在20个工作日内完成", citations=()))
     assert not short_verbatim(SimpleNamespace(short="在二十个工作日内", citations=cited))
     assert not short_verbatim(SimpleNamespace(short=None, citations=cited))
+
+
+def test_a_short_answer_is_right_when_it_holds_the_gold_one(gold):
+    q = next(q for q in gold.values() if q.id.startswith("trf-") and any(e.short == "20个工作日" for e in q.evidence))
+    assert short_right("在20个工作日内完成退（免）税审批手续", q)
+    assert short_right("在 20 个工作日内", q)  # compared like quotes: whitespace and width do not matter
+    assert not short_right("今年7月底前", q) and not short_right(None, q)
+    assert short_right("anything", next(q for q in gold.values() if q.answerable and
+                                        not any(e.short for e in q.evidence))) is None
 
 
 def test_reliability_bins_predictions_against_evidence():
