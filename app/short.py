@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def short_answer(query: Query, clauses: Sequence[Clause]) -> str | None:
     weights = term_weights(query, [fold(s) for _, s, _ in sentences])
     english = [_Translation(c) for c in clauses] if query.language == "en" else []
     words = _english_weights(english_terms(query), english)
-    units = [_units(c) for c in clauses]
+    units = [_units(c) for c in clauses] if kind in _PHRASE_KINDS else []  # no widened kind is a phrase kind
     # the figure asked for, else one of a neighbouring kind ("How soon …?" answered by "今年内"; "几个地方" by
     # "两地"), else any figure: the kinds past the first are held to MIN_SHARE, as the question's word for the
     # figure no longer vouches for the phrase, and never give a figure the question itself states
@@ -209,23 +210,24 @@ def _is_condition(sentence: str, a: int, b: int, query: Query) -> bool:
     numbers = _DIGITS.findall(figure)
     if not numbers:
         return squash(fold(figure)) in squash(query.folded)
-    asked = {m.group(1): m.group(2) for m in _NUMBER_UNIT.finditer(query.folded)} | _english_amounts(query.folded)
+    asked = _stated_amounts(query.folded)
     if all(n in asked for n in numbers):
         return True
     unit = _NUMBER_UNIT.match(sentence, a)
     return bool(unit and unit.group(2) and unit.group(2) in asked.values())
 
 
-def _english_amounts(folded: str) -> dict[str, str]:
-    """An English question's amounts in the units Chinese clauses write them in, number -> unit:
-    "more than US$1 billion" -> {"10": "亿美元"}; "5 million yuan" -> {"500": "万元"}."""
-    out = {}
+@lru_cache(maxsize=256)
+def _stated_amounts(folded: str) -> dict[str, str | None]:
+    """The numbers a (folded) question states, number -> unit as Chinese clauses write it (None: no unit), computed
+    once per question for every phrase weighed: "超10亿美元" -> {"10": "亿美元"}; English amounts converted,
+    "more than us$1 billion" -> {"10": "亿美元"}, "5 million yuan" -> {"500": "万元"}. Not to be mutated (cached)."""
+    out: dict[str, str | None] = {m.group(1): m.group(2) for m in _NUMBER_UNIT.finditer(folded)}
     for m in _EN_AMOUNT.finditer(folded):
-        value = float(m.group(2)) * (10 if m.group(3) in ("billion", "bn") else 100)
-        dollars = bool(m.group(1) and "$" in m.group(1) or m.group(1) == "usd" or
-                       m.group(4) and m.group(4) in ("dollars", "usd", "us dollars"))
-        number = f"{value:g}"
-        out[number] = ("亿" if m.group(3) in ("billion", "bn") else "万") + ("美元" if dollars else "元")
+        billions = m.group(3) in ("billion", "bn")
+        currency, named = m.group(1) or "", m.group(4) or ""
+        dollars = "$" in currency or currency == "usd" or named in ("dollars", "usd", "us dollars")
+        out[f"{float(m.group(2)) * (10 if billions else 100):g}"] = ("亿" if billions else "万") + ("美元" if dollars else "元")
     return out
 
 

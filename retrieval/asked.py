@@ -127,8 +127,6 @@ _WHOLE = re.compile(r"(讲|说|写|规定|提|谈)(了|咗)?(什么|啥|咩|乜|
 # asks for a list of measures, not one fact: "有哪些支持？", "What support is there for …?"
 _LIST = re.compile(r"哪些|哪几|(什么|啥|咩|乜).{0,4}(支持|政策|措施|举措|优惠|帮助|扶持|配套)|\bwhat (support|measures|policies|help|incentives|steps)\b|"
                    r"\bwhich (measures|policies|steps)\b", re.I)
-
-
 # asks for a person or body: answered by the clause's units (`wanted` -> "agency") or not by a figure
 _WHO = re.compile(r"谁|边个|\b(who|whom|whose)\b|\bin charge\b", re.I)
 
@@ -147,8 +145,7 @@ def open_question(question: str) -> bool:
 # answerability model's features read asked_type)
 _ASKS_MONEY_MORE = re.compile(r"\bhow much\b.{0,60}\b(reward|award|subsid|grant|fund|pay|paid|bonus|incentive|support|"
                               r"compensat|receive|get)\w*", re.I)
-
-
+# a duration, asked in words asked_type does not know ("What turnaround can I expect?", "办理时限")
 _ASKS_DAYS_MORE = re.compile(r"\bturn-?around\b|\bprocessing (time|period)\b|\bhow long\b|办(理|结)时(间|限)", re.I)
 
 
