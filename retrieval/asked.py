@@ -95,6 +95,7 @@ ASKS_NUMBER = re.compile(r"多少|几(个|家|项|天|日|年|月|成|倍|次|�
 # … and the other ways a question asks for one: an ordinal ("第几届", "which edition"), a size or extent
 # ("几大关区", "多大份额", "增加到什么程度"), a document number ("文号是什么"), a target or value
 _ASKS_NUMBER_MORE = re.compile(r"第几|几(?!乎|何|时|月|号)|多(大|高|远|快|重|宽|深|长)(?!时间)|"
+                               r"(哪|边)一?(期|届|批|轮|代)|\bwhich (phase|stage|round|batch|generation)\b|"  # an ordinal
                                r"(什么|啥|咩|怎样的?|多大的?)(程度|水平|规模|份额|比例|比重|幅度|额度|上限|下限|数量|金额|数额)|"
                                r"文号|编号|"
                                r"\b(which|what) (edition|session)\b|\b(reference|document|serial|file) number\b|how far\b|"
@@ -106,6 +107,7 @@ _ASKS_UNITS = re.compile(r"(哪|边|邊)(几|啲|些)?(个|家|位)?(部门|单�
                          r"(部门|单位|机构|局)[^，,。？?]{0,6}(负责|牵头)", re.I)
 # a time, asked in words asked_type does not know ("啥时候搞完", "到哪一年", "In which month", "By when")
 _ASKS_WHEN = re.compile(r"啥时|什么时间|什么日期|几时|几月|几号|哪个?月|到哪一?年|何年|截止日期|截至日期|期限是|"
+                        r"(边|哪)一?(日|天|年|月|个月)|"  # Cantonese 边 is 哪: "边日印发", "边年"
                         r"^\W*(and )?when\b|\bwhen (will|should|must|do|does|can|are|was|were|did|is)\b|\band when\b|\bwhen\W*$|"
                         r"\b(what|which) years?\b|\b(in|by) (which|what) (month|year)\b|\bby when\b|\bdeadline\b|\btime limit\b|"
                         r"\bwithin what (time|period)\b", re.I)
@@ -185,9 +187,9 @@ def wanted(question: str) -> str | None:
 _WHEN_SPAN = re.compile(rf"(19|20)\d\d\s*[-－—–~至到]\s*(19|20)\d\d|(19|20)\d\d\s*年|今年\s*\d{{1,2}}\s*月|"
                         rf"\d{{1,2}}\s*月(底|中旬|上旬|下旬)?前?|[{_CN}]{{1,2}}月(底|份)?前?|今年(内|底前?)|年底前|月底前|年内")
 # any figure: a number (not a year), a percentage, a doubling or halving, an ordinal ("第六届"), a document number
-# ("粤财综〔2014〕89号"), or Chinese numerals before a measure word ("七大关区", "八方联网", "三年行动计划", "百强";
+# ("粤财综〔2014〕89号"), or Chinese numerals before a measure word ("七大关区", "八方联网", "三年行动计划", "百强", "二期";
 # not the "三" of "珠三角", nor the "一" of "一批")
-_MEASURE = "个家项天日年月周倍次批列架班万亿成条类种所座艘小时大方港届强市地国区名"
+_MEASURE = "个家项天日年月周倍次批列架班万亿成条类种所座艘小时大方港届强市地国区名期轮"
 _NUMBER_SPAN = re.compile(rf"[〔［\[(（﹝]\d{{4}}[〕］\])）﹞]\s*\d+\s*号|第[{_CN}\d]+|百分之[{_CN}\d.]+|翻一番|减半|"
                           rf"(?<![\d.A-Za-z])(?!(19|20)\d\d\s*年)\d+(\.\d+)?(\s*[-－~至]\s*\d+(\.\d+)?)?(\s*[%％])?(?![A-Za-z\d])|"
                           rf"(?<![{_CN}])([二三四五六七八九十两百千]|一(?=[十百千万亿]))[{_CN}]*(?=[{_MEASURE}])")

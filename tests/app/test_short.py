@@ -48,6 +48,11 @@ FEES = "gd-2014-stabilize-trade#6.20"             # 《…的通知》（粤财�
     # an ordinal, and the item of the list it names
     ("广东2014年那个方案里说的高交会是第几届？", [FAIRS], "第16届中国（深圳）国际高新技术成果交易会"),
     ("广东提出要逐步实现省内几大关区之间的一体化作业？", ["gd-2014-stabilize-trade#5.14"], "逐步实现省内七大关区之间一体化作业、无障碍通关"),
+    # an ordinal asked as "哪一期" / "which phase", answered by the phase (二期)
+    ("深汕比亚迪汽车工业园要推动哪一期项目投产出口？", ["sz-2024-foreign-trade-measures#1.4"],
+     "推动深汕比亚迪汽车工业园二期项目投产出口"),
+    ("Which phase of the BYD auto industrial park in Shenshan does Shenzhen want brought into production for export?",
+     ["sz-2024-foreign-trade-measures#1.4"], "推动深汕比亚迪汽车工业园二期项目投产出口"),
     # agencies asked with a count word are agencies, not a count
     ("广东加大信保支持力度那一条，是哪几家单位负责？", [INSURANCE], "省商务厅、金融办，广东保监局，中国出口信用保险公司广东分公司"),
     # a year alone

@@ -72,6 +72,9 @@ def test_intents(question, expected):
     ("We sell through a Guangdong trade-services firm. How much would the province pay it as a reward?", "money", None),
     ("What turnaround should an exporter expect on a complete refund application?", "days", None),
     ("Which years does the Guangdong plan cover?", "date", None),
+    ("《廣東省支持外貿穩定增長實施方案》係省政府辦公廳邊日印發㗎？", "date", None),   # Cantonese 边日 is 哪日
+    ("深汕比亚迪汽车工业园要推动哪一期项目投产出口？", "number", None),                 # an ordinal: 二期
+    ("Which phase of the BYD auto industrial park in Shenshan is to start exporting?", "number", None),
     ("深圳海关20条第十二条讲了什么？", None, None),
     ("深圳对海外仓建设有哪些支持措施？", None, None),
     ("我们厂做储能柜出口，深圳港口跟海关这块有啥便利没？", None, None),  # a question word: not a yes/no
@@ -91,6 +94,8 @@ def test_wanted_widens_asked_type_without_changing_it(question, wants, asked):
     ("number", "加快构建珠三角地区“一批”B2B2C平台", []),                         # nor 珠三角's 三, 一批, B2B2C's 2
     ("number", "《关于免征的通知》（粤财综〔2014〕89号）", ["〔2014〕89号"]),
     ("number", "新增跨境电商上市企业 5-10 家", ["5-10"]),
+    ("number", "推动深汕比亚迪汽车工业园二期项目投产出口", ["二"]),               # a phase, not 近期 or 定期
+    ("number", "近期将定期发布", []),
     ("agency", "（省商务厅负责）", []),
 ])
 def test_answer_spans(kind, text, figures):
