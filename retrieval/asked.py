@@ -29,9 +29,12 @@ _ASKS = [
                           r"who (is|are) (responsible|in charge)|which (agenc(y|ies)|departments?|bureaus?|authorit(y|ies)|bod(y|ies)|units?)|"
                           r"who (leads|issued|issues|handles|runs)|responsible (agency|department|unit)", re.I)),
 ]
+_FULL_DATE = rf"\d{{4}}\s*年\s*\d{{1,2}}\s*月|[{_CN}]{{4}}年[{_CN}]{{1,2}}月|\d{{1,2}}月\d{{1,2}}日|月底前|年底前|年内"
 _STATES = {
     "days": re.compile(rf"[\d{_CN}]+\s*个?(工作日|天|日内|个月)|within \d+ (working )?days", re.I),
-    "date": re.compile(rf"\d{{4}}\s*年\s*\d{{1,2}}\s*月|[{_CN}]{{4}}年[{_CN}]{{1,2}}月|\d{{1,2}}月\d{{1,2}}日|月底前|年底前|年内"),
+    # a year alone is a date too ("到 2025 年" answers "by which year"): without it every "哪年" question over a
+    # clause that answers it looked like a near-miss to the answerability model (train-figures-2: 3 of 7 refusals)
+    "date": re.compile(rf"{_FULL_DATE}|(19|20)\d\d\s*年"),
     "percent": re.compile(rf"\d+(\.\d+)?\s*[%％]|百分之|[{_CN}\d]成(?![本立功果为员])|减半"),
     "money": re.compile(rf"[\d.]+\s*(万|亿)?\s*(元|美元)|[{_CN}]+(万|亿)元"),
     "count": re.compile(rf"[\d]+\s*(个|家|项|列|条|架|次|批|班)|[{_CN}]+(个|家|项|列|批)(?!体)"),
@@ -183,7 +186,7 @@ def wanted(question: str) -> str | None:
     return None
 
 
-# a year or a period in words figure_spans("date", …) does not take: "到 2025 年", "（2022-2025）", "今年7月", "年底前"
+# a year or a period in words beside the full dates: "到 2025 年", "（2022-2025）", "今年7月", "年底前"
 _WHEN_SPAN = re.compile(rf"(19|20)\d\d\s*[-－—–~至到]\s*(19|20)\d\d|(19|20)\d\d\s*年|今年\s*\d{{1,2}}\s*月|"
                         rf"\d{{1,2}}\s*月(底|中旬|上旬|下旬)?前?|[{_CN}]{{1,2}}月(底|份)?前?|今年(内|底前?)|年底前|月底前|年内")
 # any figure: a number (not a year), a percentage, a doubling or halving, an ordinal ("第六届"), a document number
@@ -210,8 +213,8 @@ def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
     if kind == "number":
         markers = [m.span() for line in re.finditer(r"^", text, re.M) if (m := LIST_MARKER.match(text, line.end()))]
         return [m.span() for m in _NUMBER_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in markers)]
-    if kind == "date":
-        spans = figure_spans("date", text)
+    if kind == "date":  # a month or day first, then a year or a period ("2022-2025" whole, not its "2025")
+        spans = [m.span() for m in re.finditer(_FULL_DATE, text)]
         spans += [m.span() for m in _WHEN_SPAN.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
         return sorted(spans)
     return figure_spans(kind, text)

@@ -30,6 +30,8 @@ def test_states():
     assert states("percent", "确保完成全年外贸进出口增长2.4%的目标任务")
     assert states("money", "给予500万元奖励") and not states("money", "给予一定政策支持")
     assert states("date", "2014年5月23日") and not states("date", "加快专项资金受理")
+    assert states("date", "到 2025 年实现新增 5 家以上国家级电子商务示范企业")  # a year answers "by which year"
+    assert not states("date", "新增跨境电商上市企业 5-10 家")
     assert states("count", "认定10个重点培育的进口商品交易中心")
     assert states("agency", "（省国税局，省财政厅负责）")
 
