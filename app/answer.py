@@ -30,6 +30,7 @@ from retrieval.tokenize import EnglishTokenizer
 
 from . import frames
 from .answerability import DEFAULT_MODEL, Answerability
+from .further import DEFAULT_FURTHER, FurtherClauses
 from .short import short_answer
 
 
@@ -46,6 +47,7 @@ class AnswerConfig:
     quote_sentences: int = 2
     whole_clause_below: int = 160   # quote a clause whole when it is this short
     related: int = 3                # clauses listed as possibly related in a refusal
+    further: bool = True            # also cite the retrieved clauses app.further judges to apply (scenarios, comparisons)
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0 <= self.threshold <= 1:
@@ -117,7 +119,7 @@ _PHRASES = re.compile(r"[。；;，,！？]")
 class ExtractiveAnswerer:
     def __init__(self, *, glossary: Glossary, config: AnswerConfig | None = None,
                  model: Answerability | None = None, today: date | None = None,
-                 clauses: Mapping[str, Clause] | None = None) -> None:
+                 clauses: Mapping[str, Clause] | None = None, further: FurtherClauses | None = None) -> None:
         """`clauses` (clause id -> clause) lets an answer name the annex rows behind a task's units."""
         self.glossary = glossary
         self.clauses = clauses or {}
@@ -125,6 +127,7 @@ class ExtractiveAnswerer:
         self.task_of = {row: c for c in self.clauses.values() for row in c.annex_rows}
         self.config = config or AnswerConfig()
         self.model = model or Answerability.load(DEFAULT_MODEL)
+        self.further = further if further is not None else FurtherClauses.load(DEFAULT_FURTHER)
         self.today = today or date.today()
         self.english = EnglishTokenizer()
 
@@ -134,8 +137,14 @@ class ExtractiveAnswerer:
 
     # ---------- judging ----------
     def select(self, query: Query, hits: list[Hit]) -> tuple[list[Hit], list[float]]:
-        probabilities = self.model.probabilities(query, hits)
-        chosen = [h for h, p in zip(hits, probabilities) if p >= self.threshold]
+        matrix, probabilities = self.model.judged(query, hits)
+        picked = [r for r, p in enumerate(probabilities) if p >= self.threshold]
+        if picked and self.config.further:
+            # the other measures of a scenario or a comparison: each answers less of the question alone
+            further = self.further.probabilities(query, matrix, [p - self.threshold for p in probabilities], picked,
+                                                 [h.document.doc_id for h in hits])
+            picked += [r for r, p in enumerate(further) if r not in picked and p >= self.further.threshold]
+        chosen = [hits[r] for r in picked]
         among = {row: h.clause for h in chosen for row in h.clause.annex_rows}
         chosen = [self._as_task(h, among) for h in chosen]
         # a task reached through two of its rows (or itself and a row) is cited once

@@ -374,6 +374,11 @@ class Answerability:
         return self.calibrate(self.scores(matrix))
 
     def probabilities(self, query: Query, hits: list[Hit]) -> list[float]:
+        return self.judged(query, hits)[1]
+
+    def judged(self, query: Query, hits: list[Hit]) -> tuple[np.ndarray, list[float]]:
+        """The hits' rows of ANSWER_FEATURES and their probabilities (what app.further reads as well)."""
+        matrix = features(query, hits, self.scope)
         if not hits:
-            return []
-        return [round(float(v), 4) for v in self.judge(query, features(query, hits, self.scope))]
+            return matrix, []
+        return matrix, [round(float(v), 4) for v in self.judge(query, matrix)]

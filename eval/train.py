@@ -23,11 +23,13 @@ import lightgbm
 import numpy as np
 
 from app.answerability import CorpusScope
+from app.further import DEFAULT_FURTHER
 from retrieval.features import FEATURES
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest
 
 from .answer_train import ANSWER_K, AnswerSet, build_set, decide, fit_answerability, fold_of, nested_out_of_fold
+from .further_train import fit_further
 from .gold import GoldQuestion
 from .metrics import hit_at_k, mean, recall_at_k, reciprocal_rank, relevance
 from .runner import bm25_baseline_for
@@ -311,7 +313,7 @@ def train_answerability(sets: list[TrainingSet], *, out_path: Path, k: int = 10,
     new questions) beside the in-sample ones."""
     examples = out_of_fold_answer_examples(sets, k, folds=folds, progress=progress)
     result = fit_answerability(examples, k=k, folds=folds)
-    nested, _ = nested_out_of_fold(examples, folds=folds)
+    nested, shifted = nested_out_of_fold(examples, folds=folds)
     in_sample = decide(examples, [[result.judge(q, m) for q, m in zip(s.queries, s.matrices)] for s in examples],
                        result.threshold, ANSWER_K)
     result.card["ranking"] = ("every training question's hits ranked by a ranker trained without its fold "
@@ -319,6 +321,13 @@ def train_answerability(sets: list[TrainingSet], *, out_path: Path, k: int = 10,
     for s in examples:
         result.card["sets"][s.name]["nested_out_of_fold"] = nested[s.name]
         result.card["sets"][s.name]["in_sample"] = in_sample[s.name]
+    # which further clauses to cite, on the answerability probabilities of the nested folds; from the gold set's
+    # questions only, whose evidence lists every applicable clause (an external set's lists the articles its
+    # question was written from)
+    gold = [i for i, s in enumerate(examples) if s.name == sets[0].name]
+    further = fit_further([examples[i] for i in gold], [shifted[i] for i in gold], folds=folds)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _write_json(out_path, result.to_json())
+    _write_json(out_path.parent / DEFAULT_FURTHER.name, further.to_json())
+    result.card["further"] = further.card
     return result.card

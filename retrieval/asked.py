@@ -133,6 +133,30 @@ _WHOLE = re.compile(r"(讲|说|写|规定|提|谈)(了|咗)?(什么|啥|咩|乜|
 _LIST = re.compile(r"哪些|哪几|(什么|啥|咩|乜).{0,4}(支持|政策|措施|举措|优惠|帮助|扶持|配套)|\bwhat (support|measures|policies|help|incentives|steps)\b|"
                    r"\bwhich (measures|policies|steps)\b", re.I)
 # asks for a person or body: answered by the clause's units (`wanted` -> "agency") or not by a figure
+# a question asking for several things: a comparison, each of several documents or agencies, "which documents";
+# and an exporter describing their own business (a scenario, which several measures may serve). Features of
+# app.further's model, which learns how much each says.
+_SEVERAL = re.compile(r"分别|各自|各(是|有|怎么|如何|方面|在)|哪些文件|哪几份|哪几个文件|都有|对比|比较|区别|不同|以及|还有|"
+                      r"和.{1,12}(呢|各)|\b(each|both|compare[ds]?|comparison|versus|vs|all the|which documents|"
+                      r"which policies|what else|and what|differ|difference)\b", re.I)
+_SELF = re.compile(r"我们|我哋|我司|本公司|我公司|我厂|我是|\b(we|we're|we are|our|i run|i'm|i am|my)\b", re.I)
+
+
+def lists_measures(question: str) -> bool:
+    """"深圳对海外仓建设有哪些支持措施？" -> True: a list of measures is asked for (a folded question)."""
+    return bool(_LIST.search(question))
+
+
+def asks_several(question: str) -> bool:
+    """"深圳外贸措施和内外贸一体化方案分别怎么支持海外仓？" -> True; "出口退税审批要几个工作日？" -> False."""
+    return bool(_SEVERAL.search(question))
+
+
+def describes_self(question: str) -> bool:
+    """"我们是做储能电池出口的，深圳有什么支持？" -> True: the asker describes their business."""
+    return bool(_SELF.search(question))
+
+
 _WHO = re.compile(r"谁|边个|\b(who|whom|whose)\b|\bin charge\b", re.I)
 
 
