@@ -2,7 +2,9 @@
 beyond the one that answers best.
 
     further = FurtherClauses.load()
-    further.probabilities(query, matrix, probabilities, chosen=[0])   # matrix: app.answerability.features
+    matrix, probabilities = answerability.judged(query, hits)           # rows of ANSWER_FEATURES
+    further.probabilities(query, matrix, margins=[p - threshold for p in probabilities], chosen=[0],
+                          docs=[h.document.doc_id for h in hits])
         -> [0.0, 0.41, 0.03, 0.27, 0.02]    # hit 0 is cited already; hit 1 also applies if 0.41 >= further.threshold
 
 The answerability model judges each clause on its own: does it answer the question? A scenario ("我们是做储能电池
@@ -10,10 +12,11 @@ The answerability model judges each clause on its own: does it answer the questi
 third of them answer less of the question alone, so they fall below the answerability threshold. This logistic
 model sees what that one does not: that the question is answered already, how the clause compares with the
 cited ones (its probability's margin, its rank, whether it is of the same document), and whether the question
-asks for several things (a list, "分别", "both", an exporter describing their business). Fitted on the train split
-with every clause of each question's evidence as a positive (`policyqa tune answerability` writes it beside the answerability model, eval.further_train), the
-answerability probabilities out of fold; the threshold is the lowest at which the clauses it adds were at least
-MIN_PRECISION relevant out of fold. Saved as JSON (coefficients, standardisation, threshold, card): no pickle.
+asks for several things (a list, "分别", "both", an exporter describing their business). Fitted on the gold train
+split with every clause of each question's evidence as a positive, on the answerability probabilities of the nested
+folds (eval.further_train; `policyqa tune answerability` writes it beside the answerability model); the threshold
+is the lowest at which the clauses it added were at least MIN_PRECISION relevant out of fold. Saved as JSON
+(coefficients, standardisation, threshold, card): no pickle.
 """
 
 from __future__ import annotations
