@@ -16,11 +16,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from app.further import FURTHER_FEATURES, MIN_PRECISION, FurtherClauses, further_features
 
-from .answer_train import ANSWER_K, AnswerSet, fold_of
+from .answer_train import ANSWER_K, AnswerSet, fold_of, logistic
+from .metrics import recall_at_k
 
 FURTHER_C = 0.1
 GRID = [round(v, 2) for v in np.arange(0.05, 0.96, 0.01)]
@@ -43,13 +43,6 @@ def _rows(sets: list[AnswerSet], shifted: list[list[np.ndarray]]):
     return np.array(X).reshape(-1, len(FURTHER_FEATURES)), np.array(y), ids, where
 
 
-def _fit(X: np.ndarray, y: np.ndarray, C: float = FURTHER_C):
-    mean_, scale = X.mean(axis=0), X.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=5000).fit((X - mean_) / scale, y)  # lbfgs: deterministic
-    return model, mean_, scale
-
-
 def _figures(sets: list[AnswerSet], shifted, where, scores: np.ndarray, threshold: float | None) -> dict:
     """Coverage (share of evidence items cited), on questions with several evidence clauses too, citation
     precision and citations per answered question, per set, with the clauses scoring >= threshold added."""
@@ -67,7 +60,7 @@ def _figures(sets: list[AnswerSet], shifted, where, scores: np.ndarray, threshol
                 continue
             cited += added.get((s_i, q_i), [])
             answered += 1
-            c = float(np.mean([any(e.covered_by(hits[r].clause.text) for r in cited) for e in q.evidence]))
+            c = recall_at_k([hits[r].clause.text for r in cited], q.evidence, len(cited))
             cov.append(c)
             if len({(e.doc, e.clause) for e in q.evidence}) > 1:
                 multi.append(c)
@@ -91,11 +84,11 @@ def fit_further(sets: list[AnswerSet], shifted: list[list[np.ndarray]], *, folds
     fold = np.array([fold_of(i, folds, "further") for i in ids])
     for f in range(folds):
         inside = fold != f
-        model, mean_, scale = _fit(X[inside], y[inside], C)
+        model, mean_, scale = logistic(X[inside], y[inside], np.ones(int(inside.sum())), C)
         oof[~inside] = model.predict_proba((X[~inside] - mean_) / scale)[:, 1]
     # the lowest threshold whose added clauses were at least MIN_PRECISION relevant out of fold
     threshold = next((t for t in GRID if (oof >= t).any() and y[oof >= t].mean() >= MIN_PRECISION), GRID[-1])
-    model, mean_, scale = _fit(X, y, C)
+    model, mean_, scale = logistic(X, y, np.ones(len(y)), C)
     card = {
         "trained_at": time.strftime("%Y-%m-%d"), "answer_k": ANSWER_K, "folds": folds,
         "learner": f"logistic regression (scikit-learn, C={C}) on the hits an answered question does not cite",
