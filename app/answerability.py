@@ -309,6 +309,26 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     return out
 
 
+def read_model_file(path: Path, what: str, features: tuple[str, ...]) -> dict:
+    """The JSON of a logistic answer model (this one, app.further's), checked to be of these `features`:
+    read_model_file(path, "the answerability model", ANSWER_FEATURES) -> {"coef": […], "mean": […], …}."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"{path}: cannot read {what} ({exc}); "
+                             "retrain it with `policyqa tune answerability`") from exc
+    if tuple(data.get("features", ())) != features:
+        raise ModelFileError(f"{path}: {what} was fitted on other features than this version "
+                             "computes; retrain it with `policyqa tune answerability`")
+    return data
+
+
+def logistic_scores(rows: np.ndarray, coef, intercept: float, mean, scale) -> np.ndarray:
+    """A standardised logistic regression's probabilities for `rows`: sigmoid(((x - mean) / scale) · coef + b)."""
+    z = ((rows - np.array(mean)) / np.array(scale)) @ np.array(coef) + intercept
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 @dataclass(frozen=True, slots=True)
 class Answerability:
     coef: tuple[float, ...]
@@ -328,14 +348,7 @@ class Answerability:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "Answerability":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"{path}: cannot read the answerability model ({exc}); "
-                                "retrain it with `policyqa tune answerability`") from exc
-        if tuple(data.get("features", ())) != ANSWER_FEATURES:
-            raise ModelFileError(f"{path}: the answerability model was fitted on other features than this version "
-                                "computes; retrain it with `policyqa tune answerability`")
+        data = read_model_file(path, "the answerability model", ANSWER_FEATURES)
         knots = data.get("calibration") or {"x": [], "y": []}
         if len(knots.get("x", [])) != len(knots.get("y", [])):
             raise ModelFileError(f"{path}: the calibration knots x and y differ in length; "
@@ -360,8 +373,7 @@ class Answerability:
 
     def scores(self, matrix: np.ndarray) -> np.ndarray:
         """The logistic model's uncalibrated scores for rows of ANSWER_FEATURES."""
-        z = ((matrix - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return logistic_scores(matrix, self.coef, self.intercept, self.mean, self.scale)
 
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
         xs, ys = self.calibration

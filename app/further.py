@@ -21,18 +21,16 @@ is the lowest at which the clauses it added were at least MIN_PRECISION relevant
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import ModelFileError
 from retrieval.asked import asks_several, describes_self, lists_measures
 from retrieval.query import Query
 
-from .answerability import ANSWER_FEATURES
+from .answerability import ANSWER_FEATURES, logistic_scores, read_model_file
 
 DEFAULT_FURTHER = Path(__file__).resolve().parent / "models" / "further.json"
 MIN_PRECISION = 1 / 3  # of the clauses the threshold adds, out of fold: at least one in three holds evidence
@@ -71,14 +69,7 @@ class FurtherClauses:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_FURTHER) -> "FurtherClauses":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"{path}: cannot read the further-clauses model ({exc}); "
-                                 "retrain it with `policyqa tune answerability`") from exc
-        if tuple(data.get("features", ())) != FURTHER_FEATURES:
-            raise ModelFileError(f"{path}: the further-clauses model was fitted on other features than this "
-                                 "version computes; retrain it with `policyqa tune answerability`")
+        data = read_model_file(path, "the further-clauses model", FURTHER_FEATURES)
         return cls(tuple(data["coef"]), float(data["intercept"]), tuple(data["mean"]), tuple(data["scale"]),
                    float(data["threshold"]), data.get("card", {}))
 
@@ -87,8 +78,7 @@ class FurtherClauses:
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold, "card": self.card}
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        z = ((rows - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return logistic_scores(rows, self.coef, self.intercept, self.mean, self.scale)
 
     def probabilities(self, query: Query, matrix: np.ndarray, margins: Sequence[float], chosen: Sequence[int],
                       docs: Sequence[str]) -> list[float]:
