@@ -34,13 +34,17 @@ def _turns(*questions):
     ("Who is responsible?", "no topic of its own"),
     ("What about Shanghai?", "continues with What about"),
     ("What do they say about RCEP?", "continues with they"),
+    ("什么时候开始实施？", "names nothing of its own"),
+    ("截止到哪一年？", "names nothing of its own"),
+    ("who's in charge?", "no topic of its own"),
+    ("Does Guangdong do that too?", "continues with too"),
 ])
 def test_follow_ups_are_recognised_in_both_languages(question, reason):
     assert follow_up_reason(question) == reason
     r = resolve(question, _turns(WAREHOUSES))
     assert r.follow_up and r.reason == reason and r.previous_question == WAREHOUSES
     # a question naming its own place (广州, Shanghai) keeps the previous topic without the previous place
-    carried = "对海外仓建设有哪些支持措施？" if question in ("那广州呢？", "What about Shanghai?") else WAREHOUSES
+    carried = "对海外仓建设有哪些支持措施？" if question in ("那广州呢？", "What about Shanghai?", "Does Guangdong do that too?") else WAREHOUSES
     assert r.standalone == f"{carried} {question}"
 
 
@@ -49,6 +53,7 @@ def test_follow_ups_are_recognised_in_both_languages(question, reason):
     "Which agencies are responsible for cross-border e-commerce tax policy in Shenzhen?",
     "What does measure (14) of Shenzhen's 2024 foreign trade measures say about RCEP?",
     "Is it true that Guangdong refunds export tax within 20 working days?",
+    "出口退税要多久？",  # short, but it names what it asks about (jieba tags 出口退税 a noun)
 ])
 def test_questions_with_a_topic_of_their_own_start_afresh(question):
     r = resolve(question, _turns(WAREHOUSES))
