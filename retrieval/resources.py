@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -56,9 +57,10 @@ class Resources:
 
     @cached_property
     def _tokenizer(self) -> ChineseTokenizer:
-        files = [self.userdict_path] if self.userdict_path and self.userdict_path.exists() else []
-        return ChineseTokenizer(userdict_files=files,
-                                userdict=[e.zh for e in self.glossary.entries if len(e.zh) <= 12])
+        files = (self.userdict_path,) if self.userdict_path and self.userdict_path.exists() else ()
+        words = tuple(e.zh for e in self.glossary.entries if len(e.zh) <= 12)
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in files) + "\n".join(words).encode()).hexdigest()
+        return _shared_tokenizer(digest, files, words)
 
     def paths(self) -> tuple[Path, ...]:
         return tuple(p for p in (self.glossary_path, self.userdict_path, self.aliases_path) if p and p.exists())
@@ -74,3 +76,22 @@ class Resources:
                            (self.aliases_path, ALIASES)):
             if path and path.exists():
                 shutil.copyfile(path, build / name)
+
+
+
+_TOKENIZERS: dict[str, ChineseTokenizer] = {}  # by dictionary content, oldest first
+_TOKENIZERS_LOCK = threading.Lock()
+_TOKENIZERS_KEPT = 4
+
+
+def _shared_tokenizer(digest: str, files: tuple[Path, ...], words: tuple[str, ...]) -> ChineseTokenizer:
+    """One tokenizer per dictionary content in a process, whatever folder the files are in (the corpus's, each
+    build's copy): jieba loads its 350k-word dictionary with one marshal.load that holds the GIL for about half a
+    second, which froze a serving event loop each time an upload was ingested and its build loaded. Keyed by
+    `digest` (of the files' bytes and the words), not by path, so functools.lru_cache does not fit."""
+    with _TOKENIZERS_LOCK:
+        if digest not in _TOKENIZERS:
+            _TOKENIZERS[digest] = ChineseTokenizer(userdict_files=files, userdict=words)
+            while len(_TOKENIZERS) > _TOKENIZERS_KEPT:
+                del _TOKENIZERS[next(iter(_TOKENIZERS))]
+        return _TOKENIZERS[digest]
