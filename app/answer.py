@@ -30,7 +30,7 @@ from retrieval.tokenize import EnglishTokenizer
 
 from . import frames
 from .answerability import DEFAULT_MODEL, Answerability
-from .further import DEFAULT_FURTHER, FurtherClauses
+from .further import DEFAULT_FURTHER, MIN_PRECISION, FurtherClauses, cited_rows
 from .short import short_answer
 
 
@@ -48,6 +48,10 @@ class AnswerConfig:
     whole_clause_below: int = 160   # quote a clause whole when it is this short
     related: int = 3                # clauses listed as possibly related in a refusal
     further: bool = True            # also cite the retrieved clauses app.further judges to apply (scenarios, comparisons)
+    # probability a clause other than the likeliest needs to be cited on the answerability model's judgement
+    # (app.further.cited_rows): the threshold decides whether to answer at all and is low, so as not to refuse
+    # what the corpus answers; those below this bar are still weighed by app.further
+    cite_bar: float = MIN_PRECISION
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0 <= self.threshold <= 1:
@@ -138,7 +142,7 @@ class ExtractiveAnswerer:
     # ---------- judging ----------
     def select(self, query: Query, hits: list[Hit]) -> tuple[list[Hit], list[float]]:
         matrix, probabilities = self.model.judged(query, hits)
-        picked = [r for r, p in enumerate(probabilities) if p >= self.threshold]
+        picked = cited_rows(probabilities, self.threshold, self.config.cite_bar)
         if picked and self.config.further:
             # the other measures of a scenario or a comparison: each answers less of the question alone
             further = self.further.probabilities(query, matrix, [p - self.threshold for p in probabilities], picked,

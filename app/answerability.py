@@ -33,7 +33,7 @@ import numpy as np
 from ingest.errors import ModelFileError
 from ingest.model import DocumentMeta
 from ingest.text import fold, sentence_spans
-from retrieval.asked import ASKS_NUMBER, figure_spans, states
+from retrieval.asked import ABOUT, ASKS_NUMBER, asks_about, figure_spans, states, states_about
 from retrieval.places import jurisdiction
 from retrieval.query import Query
 from retrieval.searcher import Hit
@@ -65,6 +65,9 @@ ANSWER_FEATURES = (
     # the figure the question asks for (number_kind): is one of its kind stated in the clause, and in the
     # clause's sentence that best matches the question
     "kind_stated", "kind_stated_best",
+    # what the question asks about beyond a figure (retrieval.asked.ABOUT: conditions, penalties), and whether the
+    # clause states it: "认定条件是什么？" over a clause that only says "对符合条件的企业给予支持"
+    *(f"asks_{k}" for k in ABOUT), *(f"{k}_unstated" for k in ABOUT),
 )
 _CN = "一二三四五六七八九十百千万两〇零"
 # a figure stated: any Arabic number, or Chinese numerals with a measure word ("三年", "两倍", "20个工作日")
@@ -262,6 +265,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     q_import, q_export = bool(_IMPORT.search(query.folded)), bool(_EXPORT.search(query.folded))
     q_person = bool(_PERSON.search(query.folded))
     kind = number_kind(query)
+    about = {k: asks_about(k, query.folded) for k in ABOUT}
     foreign = scope.foreign_places(query.places) if scope is not None else 0.0  # of the question alone
     for r, hit in enumerate(hits):
         f = out[r]
@@ -306,6 +310,9 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f[col["place_foreign"]] = foreign
         f[col["kind_stated"]] = kind is None or states_kind(kind, hit.clause.text)
         f[col["kind_stated_best"]] = kind is None or states_kind(kind, best)
+        for k, asks in about.items():
+            f[col[f"asks_{k}"]] = asks
+            f[col[f"{k}_unstated"]] = asks and not states_about(k, hit.clause.text)
     return out
 
 

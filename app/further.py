@@ -41,6 +41,15 @@ FURTHER_FEATURES = ("margin", "below_best", "rank", "log_rank", "same_doc", "cit
 _COLUMN = {name: i for i, name in enumerate(ANSWER_FEATURES)}
 
 
+def cited_rows(probabilities: Sequence[float], threshold: float, bar: float = MIN_PRECISION) -> list[int]:
+    """The hits the answerability model cites on its own judgement: the likeliest one if it reaches the threshold
+    (which decides whether to answer at all), any other only if it also reaches `bar` (cited beside the best, a
+    clause should hold evidence at least as often as this model's additions do):
+    cited_rows([0.4, 0.12, 0.6], 0.1) -> [0, 2]."""
+    likeliest = max(range(len(probabilities)), key=lambda r: probabilities[r], default=-1)
+    return [r for r, p in enumerate(probabilities) if p >= threshold and (r == likeliest or p >= bar)]
+
+
 def further_features(query: Query, matrix: np.ndarray, margins: Sequence[float], chosen: Sequence[int],
                      docs: Sequence[str]) -> np.ndarray:
     """One row of FURTHER_FEATURES per hit. `margins`: each hit's answerability probability minus the threshold

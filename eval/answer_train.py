@@ -364,7 +364,16 @@ def nested_out_of_fold(sets: list[AnswerSet], *, recipe: Recipe = Recipe(), fold
 
         nested_out_of_fold(sets)[0]["gold-train"]["refusal_by_kind"]  -> {"absent-figure": 0.5, …}
     """
+    figures, shifted, _ = nested_judged(sets, recipe=recipe, folds=folds, inner_folds=inner_folds)
+    return figures, shifted
+
+
+def nested_judged(sets: list[AnswerSet], *, recipe: Recipe = Recipe(), folds: int = 5,
+                  inner_folds: int = 5) -> tuple[dict, list[list[np.ndarray]], list[list[float]]]:
+    """nested_out_of_fold, with the threshold of the fold that judged each question beside its shifted
+    probabilities (p = shifted - 0.5 + threshold), for what is fitted on top of the judgement (app.further)."""
     shifted: list[list[np.ndarray]] = [[np.zeros(0)] * len(s.questions) for s in sets]
+    thresholds: list[list[float]] = [[0.5] * len(s.questions) for s in sets]
     for fold in range(folds):
         held = [[fold_of(q.id, folds, "outer") == fold for q in s.questions] for s in sets]
         model = fit_answerability([subset(s, [not h for h in hs]) for s, hs in zip(sets, held)], k=0,
@@ -374,4 +383,5 @@ def nested_out_of_fold(sets: list[AnswerSet], *, recipe: Recipe = Recipe(), fold
                 if h:
                     p = model.judge(s.queries[q_i], s.matrices[q_i])
                     shifted[s_i][q_i] = p - model.threshold + 0.5
-    return decide(sets, shifted, 0.5, ANSWER_K), shifted
+                    thresholds[s_i][q_i] = model.threshold
+    return decide(sets, shifted, 0.5, ANSWER_K), shifted, thresholds

@@ -28,7 +28,7 @@ from retrieval.features import FEATURES
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest
 
-from .answer_train import ANSWER_K, AnswerSet, build_set, decide, fit_answerability, fold_of, nested_out_of_fold
+from .answer_train import ANSWER_K, AnswerSet, build_set, decide, fit_answerability, fold_of, nested_judged
 from .further_train import fit_further
 from .gold import GoldQuestion
 from .metrics import hit_at_k, mean, recall_at_k, reciprocal_rank, relevance
@@ -313,7 +313,7 @@ def train_answerability(sets: list[TrainingSet], *, out_path: Path, k: int = 10,
     new questions) beside the in-sample ones."""
     examples = out_of_fold_answer_examples(sets, k, folds=folds, progress=progress)
     result = fit_answerability(examples, k=k, folds=folds)
-    nested, shifted = nested_out_of_fold(examples, folds=folds)
+    nested, shifted, thresholds = nested_judged(examples, folds=folds)
     in_sample = decide(examples, [[result.judge(q, m) for q, m in zip(s.queries, s.matrices)] for s in examples],
                        result.threshold, ANSWER_K)
     result.card["ranking"] = ("every training question's hits ranked by a ranker trained without its fold "
@@ -325,7 +325,8 @@ def train_answerability(sets: list[TrainingSet], *, out_path: Path, k: int = 10,
     # questions only, whose evidence lists every applicable clause (an external set's lists the articles its
     # question was written from)
     gold = [i for i, s in enumerate(examples) if s.name == sets[0].name]
-    further = fit_further([examples[i] for i in gold], [shifted[i] for i in gold], folds=folds)
+    further = fit_further([examples[i] for i in gold], [shifted[i] for i in gold], [thresholds[i] for i in gold],
+                          folds=folds)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _write_json(out_path, result.to_json())
     _write_json(out_path.parent / DEFAULT_FURTHER.name, further.to_json())

@@ -53,6 +53,45 @@ def states(kind: str, text: str) -> bool:
     return bool(_STATES[kind].search(text))
 
 
+# What a question asks about beyond a figure, and whether a clause states it concretely: the conditions of a
+# measure (eligibility, documents, procedure, fees) and the penalties for breaking a rule. A policy that says
+# "对符合条件的企业给予支持" names support, not its conditions; "申请人应当提交下列材料" states them. The answerability model
+# weighs "asked, not stated" as a feature (app.answerability), as it weighs an unstated figure.
+_ABOUT = {
+    "conditions": (
+        re.compile(r"(什么|哪些|啲|咩|乜|满足)(的|样的)?条件|条件(是什么|有哪些|系咩|系乜)|(认定|申请|申报|准入)(的)?条件|"
+                   r"门槛(是|为|有多|多)|(什么|哪些|啲|咩)门槛|(注册资本|资金|营收|收入|金额)门槛|"
+                   r"(什么|哪些|啲|咩|乜)(的)?(资格|资质|要求)|(资格|资质)(要求|条件)|要求(是什么|有哪些|系咩)|(认定|评分|评定|准入|收费)标准|"
+                   r"(需要|要|须|得)(准备|提交|提供|办理?|交|递交|满足|具备)(哪些|什么|啲|咩|乜|些)|"
+                   r"(什么|哪些|啲|咩|乜)(材料|资料|证书|证件|手续|流程|步骤|牌照|许可证?|执照)|(申请|所需|提交|准备)(的)?(材料|资料)|"
+                   r"(手续|流程|步骤)(是什么|有哪些|系点|怎么走|如何)|(怎么|怎样|如何|咋|点样|点)(去)?(申请|办理|申报|办|报名|备案|注册|认定)|"
+                   r"(办|攞|申请|领)(个)?(牌照|许可证|执照)|手续费|"
+                   r"\b(requirements?|criteria|eligib\w*|qualify|qualification|conditions|thresholds?|benchmarks?)\b|"
+                   r"\bwhat (licen[cs]es?|permits?|certificates?|paperwork|documents|papers|forms?|procedures?|steps)\b|"
+                   r"\b(do|does|would) (i|we|they|you|a firm|companies) need\b|"
+                   r"\bhow (do|can|should|does|would) .{0,30}\b(apply|register|file|qualify|sign up)\b|"
+                   r"\b(application|filing|registration) (process|procedure|form|fee)s?\b", re.I),
+        re.compile(r"条件(为|是|如下|包括|：)|(应当|须|需|必须|应)(具备|满足|符合|提交|提供|取得|持有|具有)|(具备|满足|符合)(以下|下列)|"
+                   r"下列条件|以下条件|不低于|不少于|不超过|(达到|超过)\s*[\d一二三四五六七八九十百千万亿]|申请(材料|条件|流程|程序)|"
+                   r"(办理|申请|审批)(流程|程序|手续)为|(凭|持有)[^，。；]{0,10}(证|书|单)")),
+    "penalty": (
+        re.compile(r"处罚|罚款|罚金|罚则|惩罚|罚多少|怎么罚|判刑|坐牢|刑事责任|法律责任|吊销|\b(penalt\w*|punish\w*|fined?|"
+                   r"fines|sanctions?|prosecut\w*|jail|prison)\b", re.I),
+        re.compile(r"处罚|罚款|罚金|追究[^，。；]{0,8}责任|吊销|有期徒刑|拘役|没收|惩处|惩戒|责令")),
+}
+ABOUT = tuple(_ABOUT)
+
+
+def asks_about(kind: str, question: str) -> bool:
+    """asks_about("conditions", "外资企业设立贸易型总部，认定标准是什么？") -> True."""
+    return bool(_ABOUT[kind][0].search(question))
+
+
+def states_about(kind: str, text: str) -> bool:
+    """states_about("conditions", "对符合条件的企业给予支持") -> False; ("…应当提交下列材料…") -> True."""
+    return bool(_ABOUT[kind][1].search(text))
+
+
 # What a question asks of the system rather than of the corpus. The corpus can say what a measure states, not
 # whether it is still in force, what a user should decide, or anything an instruction inside a question demands.
 _INTENTS = {

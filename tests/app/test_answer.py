@@ -169,7 +169,9 @@ def test_an_english_question_gets_the_units_of_the_annex_row_the_search_reached(
     # task 11. of the draft carries rows 34 (credit insurance + guarantee) and 35 (SME loan risk pool); the English
     # question shares no Chinese words with either, but the search reaches row 34
     answer = real_service.ask("In the draft, who's leading the work on a credit-scoring system for trading companies?")
-    stated = [u for units in answer.units for u in units]
+    task = answer.citations[0]
+    assert task.clause.clause_id == "sz-trade-integration-draft#2.2.11"
+    stated = answer.units[0]  # the task's units (other measures the answer cites have their own)
     assert [u.row.label for u in stated if u.row] == ["附件 第34项"]
     assert stated[0].lead == ("市商务局",)
 

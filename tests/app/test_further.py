@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.answer import AnswerConfig, ExtractiveAnswerer
-from app.further import DEFAULT_FURTHER, FURTHER_FEATURES, MIN_PRECISION, FurtherClauses
+from app.further import DEFAULT_FURTHER, FURTHER_FEATURES, MIN_PRECISION, FurtherClauses, cited_rows
 from ingest.errors import ModelFileError
 
 
@@ -46,3 +46,11 @@ def test_the_clauses_of_each_document_are_cited_for_a_question_about_several(rea
 def test_a_question_with_one_answer_gets_no_further_clause(real_service):
     answer = real_service.ask("广东省出口退税审批要在多少个工作日内完成？")
     assert [h.clause.clause_id for h in answer.citations] == ["gd-2014-stabilize-trade#6.18"]
+
+
+def test_beside_the_likeliest_clause_only_those_at_the_bar_are_cited_on_the_answer_judgement():
+    # the threshold decides whether to answer; a second clause needs the bar (one in three holds evidence)
+    assert cited_rows([0.4, 0.12, 0.6], 0.1) == [0, 2]
+    assert cited_rows([0.12, 0.11], 0.1) == [0]
+    assert cited_rows([0.05, 0.08], 0.1) == []
+    assert cited_rows([0.2, 0.3], 0.1, bar=0.25) == [1]

@@ -3,7 +3,8 @@
 import pytest
 
 from ingest.text import fold
-from retrieval.asked import answer_spans, asked_type, figure_spans, intents, open_question, states, wanted
+from retrieval.asked import (answer_spans, asked_type, asks_about, figure_spans, intents, open_question, states,
+                            states_about, wanted)
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -117,3 +118,28 @@ def test_answer_spans(kind, text, figures):
 ])
 def test_open_question(question, expected):
     assert open_question(fold(question)) is expected
+
+
+@pytest.mark.parametrize("kind, question, expected", [
+    ("conditions", "外资企业在深圳设立贸易型总部，认定标准是什么？", True),
+    ("conditions", "申请海外仓补贴需要提交哪些材料？", True),
+    ("conditions", "What are the eligibility criteria for the overseas warehouse subsidy?", True),
+    ("conditions", "How do we apply for the AEO advanced certification?", True),
+    ("conditions", "深圳对海外仓建设有哪些支持措施？", False),
+    ("conditions", "Which documents mention overseas warehouses?", False),  # documents asked for, not papers
+    ("conditions", "出口遇到国外技术标准门槛，深圳海关能帮什么忙？", False),    # a barrier, not a threshold asked for
+    ("penalty", "跨境电商卖仿牌被海关查到了，要罚多少钱？", True),
+    ("penalty", "What penalties apply to smuggling ivory through Hong Kong?", True),
+    ("penalty", "深圳对跨境电商有什么支持？", False),
+])
+def test_asks_about(kind, question, expected):
+    assert asks_about(kind, question) is expected
+
+
+def test_states_about_wants_the_conditions_themselves():
+    # the corpus's usual wording names eligible firms without stating what makes them eligible
+    assert not states_about("conditions", "支持符合条件的原油加工企业申请原油进口和使用资质")
+    assert states_about("conditions", "年出口额超亿元跨境电商品牌不少于 50 个")
+    assert states_about("conditions", "申请人应当提交下列材料")
+    assert states_about("penalty", "情节严重的，处三年以下有期徒刑")
+    assert not states_about("penalty", "加大平台经济反垄断规制力度和合规辅导")
