@@ -152,7 +152,7 @@ def names_nothing(topic: str) -> bool:
     jieba's tagger is used because what is a noun is a matter of its dictionary, not of a list kept here."""
     import jieba.posseg  # loads jieba's default dictionary once, only for questions with a conversation before them
 
-    return not any(flag.startswith(("n", "vn", "an", "eng", "nz")) for _, flag in jieba.posseg.cut(topic))
+    return not any(flag.startswith(("n", "vn", "an", "eng")) for _, flag in jieba.posseg.cut(topic))
 
 
 def follow_up_reason(question: str) -> str | None:
