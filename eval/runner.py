@@ -61,11 +61,17 @@ class EvalRun:
 
 def _exact_units(stated, gold: tuple[str, ...]) -> bool:
     """The units an answer states for a clause are the gold units, no more, no fewer ("市商务局" matches
-    "深圳市商务局" either way round)."""
-    names = [r for u in stated for r in u.responsible]
+    "深圳市商务局" either way round); or the units it marks as lead (牵头) are.
+
+    The gold of a "who leads" question lists either the row's lead ("这项任务由哪个部门牵头？" -> ["市司法局"]) or
+    all its units ("谁牵头？" -> ["市商务局", "市贸促委"]); an answer that states the row's units with the lead
+    marked ("市司法局（牵头）、各有关部门") answers both readings exactly."""
     same = lambda a, b: a in b or b in a  # noqa: E731
-    return bool(names) and all(any(same(g, n) for n in names) for g in gold) and \
-        all(any(same(n, g) for g in gold) for n in names)
+
+    def equal(names: list[str]) -> bool:
+        return bool(names) and all(any(same(g, n) for n in names) for g in gold) and \
+            all(any(same(n, g) for g in gold) for n in names)
+    return equal([r for u in stated for r in u.responsible]) or equal([r for u in stated for r in u.lead])
 
 
 @dataclass(frozen=True)

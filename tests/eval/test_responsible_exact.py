@@ -14,6 +14,15 @@ def test_exact_units_of_the_quoting_row():
     assert not _exact_units([], ("市商务局",))
 
 
+def test_a_who_leads_question_is_answered_by_the_marked_lead():
+    row = RowUnits(None, ("市司法局", "各有关部门"), ("市司法局",))
+    assert _exact_units([row], ("市司法局",))                 # "由哪个部门牵头？": the lead, marked
+    assert _exact_units([row], ("市司法局", "各有关部门"))     # "谁牵头？" read as the row's units
+    assert not _exact_units([RowUnits(None, ("市司法局",), ())], ("各有关部门",))
+    unmarked = RowUnits(None, ("市商务局", "市贸促委"), ())
+    assert not _exact_units([unmarked], ("市商务局",))        # no lead marked: all the units must match
+
+
 def test_exactness_is_checked_on_every_evidence_item_that_lies_in_a_draft_task():
     from dataclasses import dataclass
     from pathlib import Path
