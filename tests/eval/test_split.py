@@ -47,7 +47,7 @@ def test_write_splits_adds_the_field_and_keeps_the_rest(tmp_path):
 
 
 # train-extra.jsonl is written for training only (every line "split": "train"); the 60/40 share is that of split-gold
-TRAIN_ONLY = ("trx-", "trf-", "trg-", "trm-", "trn-", "trp-")
+TRAIN_ONLY = ("trx-", "trf-", "trg-", "trm-", "trn-", "trp-", "trt-", "trq-", "trs-")
 
 
 def test_every_gold_question_has_a_split_stratified_by_language():
