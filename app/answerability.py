@@ -41,6 +41,7 @@ from retrieval.tokenize import EnglishTokenizer
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "answerability.json"
 ASKED = ("days", "date", "percent", "money", "count", "agency")
+NUMBER_KINDS = ("money", "percent", "date", "days", "count")  # number_kind's kinds
 HIT_FEATURES = ("coverage", "missing_rare", "coverage_exp", "coverage_title", "cos_zh", "cos_en", "cos_x",
                 "lookup", "ref_number", "place_ok", "years_ok", "kind_unnumbered", "kind_annex_row", "doc_hint",
                 "place_same", "place_inside", "place_other")
@@ -65,6 +66,10 @@ ANSWER_FEATURES = (
     # the figure the question asks for (number_kind): is one of its kind stated in the clause, and in the
     # clause's sentence that best matches the question
     "kind_stated", "kind_stated_best",
+    # the same, one column per kind ("a sum of money is asked and none is stated"): a missing amount or rate is
+    # strong evidence of a near-miss, a missing count much weaker (counts are stated in many ways), and one shared
+    # column averaged the two
+    *(f"figure_unstated_{k}" for k in NUMBER_KINDS),
     # what the question asks about beyond a figure (retrieval.asked.ABOUT: conditions, penalties), and whether the
     # clause states it: "认定条件是什么？" over a clause that only says "对符合条件的企业给予支持"
     *(f"asks_{k}" for k in ABOUT), *(f"{k}_unstated" for k in ABOUT),
@@ -80,17 +85,27 @@ _KIND_OF_NUMBER = (
                          r"\b(award|pay|pays|paid|subsid\w*|grant|fund\w*|reward|yuan|money|cost|fee|fees)\b", re.I)),
     ("days", re.compile(r"多久|多长时间|几天|多少天|小时|工作日|\bhow long\b|\b(days|hours|weeks|months)\b", re.I)),
 )
-_COUNTED = re.compile(rf"\d+(\.\d+)?\s*(万|亿)?\s*[\u4e00-\u9fff]|[{_CN}]+\s*(个|家|项|条|批|列|架|班|艘|所|座|万|亿)")
-# (a sum of money is retrieval.asked's "money"; these two are a little wider than asked's: hours and weeks, and
-# only the numerals one to ten before 成)
-_FIGURE_OF = {"percent": re.compile(r"\d+(\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十\d]成(?![本立功果为员])|减半"),
-              "days": re.compile(rf"[\d{_CN}]+\s*个?(工作日|天|日内|个月|小时|周)")}
+# The figures of a kind as drafters write them (a sum of money is retrieval.asked's "money"; a date is asked's):
+# - a count: a number and a measure word ("50个", "三家"), or a numeral joined to what it counts without one
+#   ("深惠两市", "两地申报", "前海、盐田、坪山三区"); "一批"/"一系列" is an unstated number, not a count;
+# - a span of time: a number of working days, days, months, hours, weeks or years ("20个工作日", "提前三十日",
+#   "诉讼时效期间为三年", "三年行动计划"), never a calendar date ("5月1日", "2025年", "五月一日");
+# - a share: a percentage, 百分之…, 一成…十成, 减半, and 零税率 (a rate of zero).
+_COUNTED = re.compile(rf"\d+(\.\d+)?\s*(万|亿)?\s*[\u4e00-\u9fff]|"
+                      rf"(?<![{_CN}第])(?!一批|一系列)[{_CN}]+\s*(个|家|项|条|批|列|架|班|艘|所|座|万|亿)|"
+                      rf"(?<!第)[两二三四五六七八九十]+(市|地|区|省|国|县|港|类|种|届|城|园|方)")
+_FIGURE_OF = {"percent": re.compile(r"\d+(\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十\d]成(?![本立功果为员])|减半|零税率"),
+              "days": re.compile(rf"(?<![月第{_CN}])[{_CN}]+\s*个?(工作日|天|日|个月|小时|周|星期|年)(?!度)|"
+                                 rf"(?<![\d月.])\d{{1,3}}\s*个?(工作日|天|日|个月|小时|周|年)(?![\d度])")}
 
 
 def number_kind(query: Query) -> str | None:
     """The kind of figure a question asks for: retrieval.asked's type, else one read off its words ("律师费能报销
     多少比例？" -> "percent", "How much does Shenzhen award …?" -> "money"), else "count" for any other question
-    for a number, None for a question that asks for no number."""
+    for a number, None for a question that asks for no number, nor for one that asks for units with a count word
+    ("边几个局负责？", "哪几家单位负责？": query.wants is "agency", though asked_type reads a count)."""
+    if query.wants == "agency":
+        return None
     if query.asked not in (None, "agency"):
         return query.asked
     if not ASKS_NUMBER.search(query.folded):
@@ -310,6 +325,8 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f[col["place_foreign"]] = foreign
         f[col["kind_stated"]] = kind is None or states_kind(kind, hit.clause.text)
         f[col["kind_stated_best"]] = kind is None or states_kind(kind, best)
+        if kind in NUMBER_KINDS:
+            f[col[f"figure_unstated_{kind}"]] = not f[col["kind_stated"]]
         for k, asks in about.items():
             f[col[f"asks_{k}"]] = asks
             f[col[f"{k}_unstated"]] = asks and not states_about(k, hit.clause.text)

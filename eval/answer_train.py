@@ -230,13 +230,19 @@ def objective(figures: dict) -> float:
 
 
 MAX_FALSE_REFUSAL = 0.03       # per language, on the gold set (the target)
+# The threshold is chosen on the same out-of-fold scores it is judged on, so the false refusal it is chosen at is
+# optimistic: nested on the train split (957 questions, before train-*-2), a threshold chosen for <= 0.03 per language refused 0.038 of the English
+# questions it had not seen. Chosen for <= 0.025, the nested figures were English 0.029, Chinese 0.006 (refusal of
+# near-misses 0.60, against 0.61 without the margin): the margin is what keeps unseen questions within the target.
+SELECTION_MARGIN = 0.005
+FALSE_REFUSAL_BOUND = round(MAX_FALSE_REFUSAL - SELECTION_MARGIN, 6)  # what the threshold is chosen within
 MAX_EXTERNAL_REFUSAL = 0.10    # on a set whose every question is answerable
 
 
 def within_targets(figures: dict) -> bool:
     for f in figures.values():
         if f["refusal"] is not None:
-            if any(v > MAX_FALSE_REFUSAL for k, v in f["false_refusal_by"].items() if k.startswith("lang:")):
+            if any(v > FALSE_REFUSAL_BOUND for k, v in f["false_refusal_by"].items() if k.startswith("lang:")):
                 return False
         elif f["false_refusal"] is not None and f["false_refusal"] > MAX_EXTERNAL_REFUSAL:
             return False
@@ -339,7 +345,8 @@ def fit_answerability(sets: list[AnswerSet], *, k: int, folds: int = 5, recipe: 
             "learner": f"logistic regression (scikit-learn, C={recipe.C}) + isotonic calibration fitted out of fold",
             "unanswerable_weight": recipe.unanswerable_weight,
             "threshold_rule": "refuses most near-misses (macro over kinds) out of fold while false refusal stays "
-                              f"<= {MAX_FALSE_REFUSAL} for each language of the gold set and <= {MAX_EXTERNAL_REFUSAL} "
+                              f"<= {FALSE_REFUSAL_BOUND:g} (the target {MAX_FALSE_REFUSAL} less a margin for "
+                              f"the optimism of choosing on these scores) for each language of the gold set and <= {MAX_EXTERNAL_REFUSAL} "
                               "on an all-answerable set; one threshold for every language",
             "refuse_intents": list(recipe.refuse_intents),
             "sets": {s.name: {"questions": len(s.questions),

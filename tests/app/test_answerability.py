@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from app.answerability import (ANSWER_FEATURES, DEFAULT_MODEL, Answerability, CorpusScope, content_terms,
-                               english_terms, features, number_kind, system_intents)
+                               english_terms, features, number_kind, states_kind, system_intents)
+from eval.answer_train import FALSE_REFUSAL_BOUND, MAX_FALSE_REFUSAL
 from ingest.errors import PolicyQAError
 from ingest.model import DocumentMeta, Status
 
@@ -34,11 +35,17 @@ def test_reliability_is_close_to_the_diagonal_out_of_fold():
 def test_the_threshold_was_chosen_within_the_false_refusal_targets_out_of_fold():
     card = Answerability.load(DEFAULT_MODEL).card
     gold = card["sets"]["gold-train"]["out_of_fold_at_threshold"]
-    assert gold["false_refusal_by"]["lang:zh"] <= 0.03 and gold["false_refusal_by"]["lang:en"] <= 0.03
+    # the target, less a margin for the optimism of choosing on these scores
+    assert max(gold["false_refusal_by"]["lang:zh"], gold["false_refusal_by"]["lang:en"]) <= FALSE_REFUSAL_BOUND
     # 0.78 out of fold on the train split before eval/gold/train-extra.jsonl added 92 harder near-misses (absent
     # figures and topics, other regions), of which the model before them refused 47; 0.60 for a logistic-only model;
-    # 0.54 since the two train-nearmiss files added 84 more, of which the model before them refused 28
+    # 0.54 since the two train-nearmiss files added 84 more, of which the model before them refused 28; 0.61 with
+    # the figure detectors reading counts, spans and rates as drafters write them; 0.53 since the two
+    # train-nearmiss-*-2 files added 84 more, of which the model before them refused 26
     assert gold["refusal"] > 0.50
+    # the honest estimate, each fold's whole recipe fitted without it, is within the target for both languages
+    nested = card["sets"]["gold-train"]["nested_out_of_fold"]
+    assert max(v for k, v in nested["false_refusal_by"].items() if k.startswith("lang:")) <= MAX_FALSE_REFUSAL
 
 
 def test_calibration_maps_scores_through_the_knots():
@@ -128,6 +135,32 @@ def test_an_in_force_question_is_asked_of_the_system_only_when_it_names_a_docume
     assert "in_force_document" in system_intents(plan) and "in_force_document" not in system_intents(contract)
 
 
+@pytest.mark.parametrize("kind, text, stated", [
+    # spans of time as laws and plans write them, not calendar dates
+    ("days", "劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。", True),
+    ("days", "诉讼时效期间为三年，自租赁期限届满之日起计算。", True),
+    ("days", "在20个工作日内完成退（免）税审批手续", True),
+    ("days", "自2014年5月1日起对全省范围内所有企业免征", False),
+    ("days", "省政府将于今年十一月组织督导组", False),
+    ("days", "到2025年，跨境电商进出口额超千亿元", False),
+    # counts with and without a measure word; "一批" states no number
+    ("count", "通过深圳海关门户网站定期发布深惠两市及关区进出口数据", True),
+    ("count", "实现企业单证“一次录入、两地申报”", True),
+    ("count", "年出口额超亿元跨境电商品牌不少于 50 个", True),
+    ("count", "大力发展服务外包，认定一批省级服务外包示范城市和示范园区", False),
+    ("count", "支持第三方物流企业发展", False),
+    # a rate of zero is a rate
+    ("percent", "落实国家对服务出口实行零税率或免税政策", True),
+    ("percent", "对企业投保出口信用保险给予资助，提高资助比例", False),
+])
+def test_a_figure_of_the_asked_kind_is_recognised_as_drafters_write_it(kind, text, stated):
+    assert states_kind(kind, text) is stated
+
+
+def test_an_unstated_figure_has_a_column_of_its_own_kind():
+    assert {f"figure_unstated_{k}" for k in ("money", "percent", "date", "days", "count")} <= set(ANSWER_FEATURES)
+
+
 @pytest.mark.slow
 def test_the_kind_of_figure_asked_is_read_off_the_question_and_looked_for_in_the_clause(real_service):
     col = {name: i for i, name in enumerate(ANSWER_FEATURES)}
@@ -136,8 +169,11 @@ def test_the_kind_of_figure_asked_is_read_off_the_question_and_looked_for_in_the
     assert number_kind(share) == "percent"
     f = features(share, real_service.search(share, k=5), scope)
     assert f[0, col["kind_stated_best"]] == 0  # the clause on anti-dumping states no share
+    assert f[0, col["figure_unstated_percent"]] == 1 - f[0, col["kind_stated"]] and f[0, col["figure_unstated_money"]] == 0
     answerable = real_service.parse("广东省出口退税审批要在多少个工作日内完成？")
     g = features(answerable, real_service.search(answerable, k=5), scope)
     assert number_kind(answerable) == "days" and g[0, col["kind_stated_best"]] == 1 and g[0, col["place_foreign"]] == 0
+    units = real_service.parse("廣東加大信保支持力度嗰條，邊幾個單位負責？")  # units asked with a count word
+    assert units.asked == "count" and number_kind(units) is None
     other = real_service.parse("上海市对出口退税审批的办理时限有什么规定？")
     assert (features(other, real_service.search(other, k=5), scope)[:, col["place_foreign"]] == 1).all()

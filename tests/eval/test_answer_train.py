@@ -138,3 +138,11 @@ def test_a_question_asked_of_the_system_is_refused_by_rule_and_not_fitted_on(gol
     assert ruled.judge(s.queries[-1], s.matrices[-1]).tolist() == [0.0, 0.0, 0.0]
     assert ruled.card["sets"]["gold-train"]["out_of_fold_at_threshold"]["refusal_by_kind"] == {"injection": 1.0}
     assert unruled.judge(s.queries[-1], s.matrices[-1])[0] >= unruled.threshold  # without the rule it is answered
+
+
+def test_the_threshold_is_chosen_within_the_target_less_the_selection_margin():
+    # 0.028 meets the 0.03 target, but a threshold chosen at it refuses more unseen questions than that (nested)
+    def figures(en: float) -> dict:
+        return {"gold-train": {"refusal": 0.5, "false_refusal": en, "false_refusal_by": {"lang:en": en, "lang:zh": 0.0}}}
+
+    assert within_targets(figures(0.025)) and not within_targets(figures(0.028))
