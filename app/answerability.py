@@ -70,11 +70,19 @@ ANSWER_FEATURES = (
     # strong evidence of a near-miss, a missing count much weaker (counts are stated in many ways), and one shared
     # column averaged the two
     *(f"figure_unstated_{k}" for k in NUMBER_KINDS),
+    # the benefit, charge or tax the question asks about (its terms with 补贴, 减免, 免税, 费, 税…; "subsidy",
+    # "drawback", "fee"…) that the clause does not name, by weight: "…合作区设厂，有冇企业所得税减免？" over a
+    # clause on the zone that names no income tax and no relief
+    "benefit_unnamed",
     # what the question asks about beyond a figure (retrieval.asked.ABOUT: conditions, penalties), and whether the
     # clause states it: "认定条件是什么？" over a clause that only says "对符合条件的企业给予支持"
     *(f"asks_{k}" for k in ABOUT), *(f"{k}_unstated" for k in ABOUT),
 )
 _CN = "一二三四五六七八九十百千万两〇零"
+# what a benefit, a charge or a tax is called: a question term holding one of these names what it asks about
+_BENEFIT_ZH = re.compile(r"补贴|补助|资助|奖励|奖补|减免|免税|退税|优惠|券|津贴|贴息|费|税|返现|报销|扶持资金")
+_BENEFIT_EN = re.compile(r"(subsid|grant|allowanc|rebat|drawback|exempt|refund|fee|tax|cash|reward|award|incentiv|"
+                         r"bonus|surcharg|levi|duti|tariff|fine|discount|voucher|compens)")  # stems, at the start
 # a figure stated: any Arabic number, or Chinese numerals with a measure word ("三年", "两倍", "20个工作日")
 _NUMBER = re.compile(rf"\d|百分之|翻一番|减半|[{_CN}]+\s*(个|家|项|天|日|年|月|周|倍|次|批|列|架|班|万|亿|成|条|类|种|所|座|艘|小时)")
 # the kind of figure a question for a number asks, when retrieval.asked names none: a share, a sum of money, a
@@ -282,6 +290,10 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     kind = number_kind(query)
     about = {k: asks_about(k, query.folded) for k in ABOUT}
     foreign = scope.foreign_places(query.places) if scope is not None else 0.0  # of the question alone
+    if query.language == "zh":
+        benefits, benefit_in = [t for t in terms if _BENEFIT_ZH.search(t)], haystacks
+    else:
+        benefits, benefit_in = [w for w in words if _BENEFIT_EN.match(w)], english
     for r, hit in enumerate(hits):
         f = out[r]
         f[col["raw"]] = hit.raw
@@ -327,6 +339,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f[col["kind_stated_best"]] = kind is None or states_kind(kind, best)
         if kind in NUMBER_KINDS:
             f[col[f"figure_unstated_{kind}"]] = not f[col["kind_stated"]]
+        f[col["benefit_unnamed"]] = _missing(benefits, benefit_in, r)[1]
         for k, asks in about.items():
             f[col[f"asks_{k}"]] = asks
             f[col[f"{k}_unstated"]] = asks and not states_about(k, hit.clause.text)

@@ -173,6 +173,9 @@ def test_the_kind_of_figure_asked_is_read_off_the_question_and_looked_for_in_the
     answerable = real_service.parse("广东省出口退税审批要在多少个工作日内完成？")
     g = features(answerable, real_service.search(answerable, k=5), scope)
     assert number_kind(answerable) == "days" and g[0, col["kind_stated_best"]] == 1 and g[0, col["place_foreign"]] == 0
+    assert g[0, col["benefit_unnamed"]] == 0  # 退税, asked about, is named by the clause on export tax refunds
+    relief = real_service.parse("喺中國—越南（深圳—海防）經貿合作區設廠，有冇企業所得稅減免？")  # no clause names this relief
+    assert features(relief, real_service.search(relief, k=5), scope)[0, col["benefit_unnamed"]] == 1
     units = real_service.parse("廣東加大信保支持力度嗰條，邊幾個單位負責？")  # units asked with a count word
     assert units.asked == "count" and number_kind(units) is None
     other = real_service.parse("上海市对出口退税审批的办理时限有什么规定？")
