@@ -42,6 +42,11 @@ from retrieval.tokenize import EnglishTokenizer
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "answerability.json"
 ASKED = ("days", "date", "percent", "money", "count", "agency")
 NUMBER_KINDS = ("money", "percent", "date", "days", "count")  # number_kind's kinds
+# The hits the app judges (settings.k's default), and the only ones a feature looks at: "a term no retrieved clause
+# has", a gap to the next hit, the best span are read off these five, so that a question is judged the same whether
+# 5 or 10 hits were retrieved (the model is trained on lists of 10; it was served lists of 5, and the "missing from
+# every hit" features differed between the two). Hits beyond them get probability 0: they are never cited.
+JUDGED_HITS = 5
 HIT_FEATURES = ("coverage", "missing_rare", "coverage_exp", "coverage_title", "cos_zh", "cos_en", "cos_x",
                 "lookup", "ref_number", "place_ok", "years_ok", "kind_unnumbered", "kind_annex_row", "doc_hint",
                 "place_same", "place_inside", "place_other")
@@ -218,12 +223,12 @@ class CorpusScope:
 
 
 def _missing(terms: list[str], present: list[set[str]] | list[str], r: int) -> tuple[float, float, float, float]:
-    """(missing count, missing weight share, missing from every hit count, … weight share) for hit r."""
+    """(missing count, missing weight share, missing from every judged hit count, … weight share) for hit r."""
     if not terms:
         return 0.0, 0.0, 0.0, 0.0
     total = sum(_weight(t) for t in terms)
     here = [t for t in terms if t not in present[r]]
-    nowhere = [t for t in here if not any(t in other for other in present)]
+    nowhere = [t for t in here if not any(t in other for other in present[:JUDGED_HITS])]
     return (float(len(here)), sum(_weight(t) for t in here) / total,
             float(len(nowhere)), sum(_weight(t) for t in nowhere) / total)
 
@@ -269,8 +274,8 @@ def _best_sentence_states(query: Query, best: str, asks_number: bool) -> float:
 
 
 def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) -> np.ndarray:
-    """One row of ANSWER_FEATURES per retrieved hit, best first; place_foreign needs the corpus's places
-    (`scope`) and is 0 without them."""
+    """One row of ANSWER_FEATURES per retrieved hit, best first, each read against the first JUDGED_HITS hits
+    only; place_foreign needs the corpus's places (`scope`) and is 0 without them."""
     out = np.zeros((len(hits), len(ANSWER_FEATURES)), dtype=np.float64)
     if not hits:
         return out
@@ -281,7 +286,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
     english = [set(_english.tokens(" ".join([h.document.title_en or "", h.clause.text_en or ""]))) for h in hits]
     asks_number = bool(ASKS_NUMBER.search(query.folded)) or query.asked not in (None, "agency")
     spans = [_span_coverage(query, terms, h.clause.text, asks_number) for h in hits]
-    first = hits[:5]
+    first = hits[:JUDGED_HITS]
     asked_in_top = query.asked is None or any(
         (bool(h.clause.responsible) or states("agency", h.clause.text)) if query.asked == "agency"
         else states(query.asked, h.clause.text) for h in first)
@@ -298,7 +303,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f = out[r]
         f[col["raw"]] = hit.raw
         f[col["raw_gap"]] = hit.raw - top
-        f[col["raw_next_gap"]] = hit.raw - hits[r + 1].raw if r + 1 < len(hits) else 1.0
+        f[col["raw_next_gap"]] = hit.raw - hits[r + 1].raw if r + 1 < min(len(hits), JUDGED_HITS) else 1.0
         f[col["rank_recip"]] = 1.0 / (1 + r)
         for name in HIT_FEATURES:
             f[col[name]] = hit.feature(name)
@@ -322,7 +327,7 @@ def features(query: Query, hits: list[Hit], scope: CorpusScope | None = None) ->
         f[col["asks_number"]] = asks_number
         f[col["states_number"]] = bool(_NUMBER.search(hit.clause.text))
         f[col["span_cov"]] = spans[r]
-        f[col["span_cov_best"]] = max(spans[:5])
+        f[col["span_cov_best"]] = max(spans[:JUDGED_HITS])
         f[col["asked_in_top"]] = asked_in_top
         c_import, c_export = bool(_IMPORT.search(hit.clause.text)), bool(_EXPORT.search(hit.clause.text))
         c_person = bool(_PERSON.search(hit.clause.text))
@@ -430,4 +435,5 @@ class Answerability:
         matrix = features(query, hits, self.scope)
         if not hits:
             return matrix, []
-        return matrix, [round(float(v), 4) for v in self.judge(query, matrix)]
+        judged = self.judge(query, matrix[:JUDGED_HITS])
+        return matrix, [round(float(v), 4) for v in judged] + [0.0] * (len(hits) - len(judged))

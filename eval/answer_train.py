@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from app.answerability import ANSWER_FEATURES, Answerability, CorpusScope, features as answer_features, system_intents
+from app.answerability import ANSWER_FEATURES, JUDGED_HITS, Answerability, CorpusScope, features as answer_features, system_intents
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
@@ -287,7 +287,7 @@ def _plateau_middle(scored: list[tuple[float, dict]], best: set[float]) -> tuple
 
 # ---------------------------------------------------------------- the shipped recipe
 
-ANSWER_K = 5               # hits the app judges (settings.k): trained, calibrated and decided on these
+ANSWER_K = JUDGED_HITS     # hits the app judges: trained, calibrated and decided on these
 # chosen by nested_out_of_fold on the train split (see the model card): C 0.5 -> 0.05 (stronger regularisation:
 # the weights spread over the few features that carry over), near-misses weighted 5 times (111 of them against
 # 430 + 400 answerable questions), questions asked of the system ruled out before the model

@@ -180,3 +180,13 @@ def test_the_kind_of_figure_asked_is_read_off_the_question_and_looked_for_in_the
     assert units.asked == "count" and number_kind(units) is None
     other = real_service.parse("上海市对出口退税审批的办理时限有什么规定？")
     assert (features(other, real_service.search(other, k=5), scope)[:, col["place_foreign"]] == 1).all()
+
+
+@pytest.mark.slow
+def test_a_question_is_judged_the_same_whether_5_or_10_hits_were_retrieved(real_service):
+    # the model is trained on lists of 10 and the app searches 5 by default: every feature reads the first 5 only
+    model = Answerability.load(DEFAULT_MODEL)
+    query = real_service.parse("深圳市民买新能源汽车有没有购车补贴？")
+    five, ten = (real_service.search(query, k=k) for k in (5, 10))
+    assert [h.clause.clause_id for h in ten[:5]] == [h.clause.clause_id for h in five]
+    assert model.judged(query, ten)[1] == model.judged(query, five)[1] + [0.0] * 5
