@@ -29,7 +29,7 @@ from retrieval.searcher import Hit
 from retrieval.tokenize import EnglishTokenizer
 
 from . import frames
-from .answerability import DEFAULT_MODEL, JUDGED_HITS, Answerability
+from .answerability import DEFAULT_MODEL, Answerability
 from .further import DEFAULT_FURTHER, MIN_PRECISION, FurtherClauses, cited_rows
 from .short import short_answer
 
@@ -147,7 +147,7 @@ class ExtractiveAnswerer:
             # the other measures of a scenario or a comparison: each answers less of the question alone
             further = self.further.probabilities(query, matrix, [p - self.threshold for p in probabilities], picked,
                                                  [h.document.doc_id for h in hits])
-            picked += [r for r, p in enumerate(further[:JUDGED_HITS]) if r not in picked and p >= self.further.threshold]
+            picked += [r for r, p in enumerate(further) if r not in picked and p >= self.further.threshold]
         chosen = [hits[r] for r in picked]
         among = {row: h.clause for h in chosen for row in h.clause.annex_rows}
         chosen = [self._as_task(h, among) for h in chosen]

@@ -30,7 +30,7 @@ import numpy as np
 from retrieval.asked import asks_several, describes_self, lists_measures
 from retrieval.query import Query
 
-from .answerability import ANSWER_FEATURES, logistic_scores, read_model_file
+from .answerability import ANSWER_FEATURES, JUDGED_HITS, logistic_scores, read_model_file
 
 DEFAULT_FURTHER = Path(__file__).resolve().parent / "models" / "further.json"
 MIN_PRECISION = 1 / 3  # of the clauses the threshold adds, out of fold: at least one in three holds evidence
@@ -91,8 +91,9 @@ class FurtherClauses:
 
     def probabilities(self, query: Query, matrix: np.ndarray, margins: Sequence[float], chosen: Sequence[int],
                       docs: Sequence[str]) -> list[float]:
-        """P(hit r also holds evidence) for every hit not chosen (0.0 for the chosen ones and when none is)."""
+        """P(hit r also holds evidence) for every hit not chosen (0.0 for the chosen ones, when none is, and beyond
+        the JUDGED_HITS the model is fitted on)."""
         if not chosen:
             return [0.0] * len(matrix)
         p = self.scores(further_features(query, matrix, margins, chosen, docs))
-        return [0.0 if r in chosen else round(float(v), 4) for r, v in enumerate(p)]
+        return [0.0 if r in chosen or r >= JUDGED_HITS else round(float(v), 4) for r, v in enumerate(p)]
