@@ -112,15 +112,15 @@ def test_healthz_answers_while_an_upload_is_ingested(server):
     probe = http.client.HTTPConnection(host, port, timeout=30)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        started = time.perf_counter()
+        if app.state.jobs.get(job_id).state.value in ("done", "failed"):
+            break
+        started = time.perf_counter()  # a probe sent while the ingest has not finished
         probe.request("GET", "/healthz")
         assert probe.getresponse().read()
         latencies.append(time.perf_counter() - started)
-        if app.state.jobs.get(job_id).state.value in ("done", "failed"):
-            break
         time.sleep(0.01)
     assert app.state.jobs.get(job_id).state.value == "done"
-    assert len(latencies) >= 3
+    assert latencies  # not vacuous: at least one probe went out during the ingest (how many depends on the machine)
     assert max(latencies) < 1.0, max(latencies)  # the event loop never ran the ingest (it froze for 1-17 s)
 
 
