@@ -7,8 +7,10 @@ html.escape in the cards): the only markup is PolicyQA's own (card layout, links
 
 from __future__ import annotations
 
+import atexit
 import html
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -119,19 +121,34 @@ def tree_html(qa: PolicyQA, doc_id: str) -> str:
         viewer_tree(qa.clauses(doc_id))
 
 
-def export_file(records: list[dict], folder: Path) -> str:
-    """The conversation as a Markdown file for the download button (written whole, then renamed into place)."""
+EXPORT_KEEP_S = 3600  # exports older than this are removed when a new one is written (the browser has it by then)
+
+
+def export_file(records: list[dict], folder: Path, *, now: float | None = None) -> str:
+    """The conversation as a Markdown file for the download button.
+
+    Every export gets a folder of its own under `folder`: two sessions exporting at once never write (or hand out)
+    the same file. Exports older than EXPORT_KEEP_S are removed, so a long-running server does not fill its disk.
+
+        export_file(records, Path("/tmp/policyqa-export-x"))  -> "/tmp/policyqa-export-x/k3j9a1/policyqa-conversation.md"
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "policyqa-conversation.md"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(conversation_markdown([AnswerRecord.model_validate(r) for r in records]), encoding="utf-8")
-    tmp.replace(path)
+    now = time.time() if now is None else now
+    for old in folder.iterdir():
+        try:
+            if old.is_dir() and now - old.stat().st_mtime > EXPORT_KEEP_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # removed meanwhile by another session's export
+            pass
+    path = Path(tempfile.mkdtemp(dir=folder)) / "policyqa-conversation.md"
+    path.write_text(conversation_markdown([AnswerRecord.model_validate(r) for r in records]), encoding="utf-8")
     return str(path)
 
 
 def build_ui(qa: PolicyQA, feedback: FeedbackStore, *, answers: AnswerStore | None = None) -> gr.Blocks:
     answers = answers or AnswerStore(capacity=200)
     exports = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
+    atexit.register(shutil.rmtree, exports, ignore_errors=True)
 
     def doc_choices():
         try:

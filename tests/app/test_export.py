@@ -3,6 +3,7 @@
 import json
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,6 +90,22 @@ def test_conversation_markdown_keeps_turns_in_order(real_service):
     assert md.startswith("# PolicyQA 对话 Conversation\n")
     assert md.index("## 第1轮 Turn 1") < md.index(REFUNDS) < md.index("## 第2轮 Turn 2") < md.index("该条由哪些部门负责？")
     assert md.count("### 引用 Citations") == 2
+
+
+@pytest.mark.slow
+def test_ui_exports_of_two_sessions_never_share_a_file_and_old_ones_are_removed(real_service, tmp_path):
+    from app.ui import EXPORT_KEEP_S, export_file
+
+    a = to_record(real_service.ask(REFUNDS)).model_dump(mode="json")
+    b = to_record(real_service.ask("深圳对出口信用保险保费有什么支持？")).model_dump(mode="json")
+    first, second = Path(export_file([a], tmp_path)), Path(export_file([b], tmp_path))
+    assert first != second and first.name == second.name == "policyqa-conversation.md"
+    assert REFUNDS in first.read_text(encoding="utf-8") and REFUNDS not in second.read_text(encoding="utf-8")
+    # an hour later, the next export removes both earlier folders and keeps its own
+    later = first.stat().st_mtime + EXPORT_KEEP_S + 1
+    third = Path(export_file([a, b], tmp_path, now=later))
+    assert not first.exists() and not second.exists() and third.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [third.parent.name]
 
 
 @pytest.mark.slow
