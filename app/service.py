@@ -26,11 +26,12 @@ from ingest.progress import Progress
 from retrieval.builds import IndexDir
 from retrieval.embedders import Embedder, Encoders, make_encoders
 from retrieval.indexer import IngestReport, build_index
-from retrieval.layout import RANKER_NAME
+from retrieval.layout import ADAPTER_NAME, RANKER_NAME
 from retrieval.loaded import LoadedIndex
 from retrieval.asked import states
 from retrieval.places import jurisdiction, relation
 from retrieval.query import MAX_QUESTION_CHARS, Query, validate_question
+from retrieval.adapter import QueryAdapter
 from retrieval.ranker import Ranker
 from retrieval.inputs import CorpusInputs
 from retrieval.searcher import Filters, HybridSearcher, Hit, SearchConfig
@@ -216,7 +217,7 @@ class PolicyQA:
         index.resources.tokenizer()
         warm.join()
         return HybridSearcher(index, self._load_encoders(), ranker=Ranker.load(index.build / RANKER_NAME),
-                              config=self._search_config)
+                              adapter=QueryAdapter.load(index.build / ADAPTER_NAME), config=self._search_config)
 
     def parse(self, question: str) -> Query:
         """The question understood once (validated, script-normalised, segmented); raises InvalidQueryError."""

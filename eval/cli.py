@@ -1,7 +1,7 @@
 """The evaluation and training commands of `policyqa` (eval, tune, split-gold), on top of the app's CLI.
 
     policyqa eval --corpus ../shared/external/stard-dev/docs --gold ../shared/external/stard-dev/queries.jsonl --k 10
-    policyqa tune ranker --external-docs … --external-gold …   -> retrieval/models/ranker.{txt,json,card.json}
+    policyqa tune ranker --external-docs … --external-gold …   -> retrieval/models/ranker.{txt,json,card.json}, adapter.npz
     policyqa tune answerability                                 -> app/models/answerability.json
     policyqa tune intents --external-gold …                     -> retrieval/models/intents.json
 
@@ -139,8 +139,10 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
                 folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
                 out: Annotated[Path, typer.Option("--out", help="folder for ranker.txt, ranker.json, ranker.card.json")] = Path("retrieval/models"),
                 cache: Annotated[Optional[Path], typer.Option("--cache", help="keep the ranking examples as JSON here (e.g. /tmp/policyqa-ranker); delete it after a change of index or search")] = None,
+                adapter: Annotated[bool, typer.Option("--adapter/--no-adapter", help="also fit the question adapter the ranker ranks with (adapter.npz)")] = True,
                 index_dir: IndexDirOption = None) -> None:
-    """Train the LambdaRank ranker; every set's figures are also reported out of fold. Re-run `policyqa ingest` after."""
+    """Train the question adapter and the LambdaRank ranker; every set's figures are also reported out of fold.
+    Re-run `policyqa ingest` after."""
     from .train import train_ranker
 
     try:
@@ -148,12 +150,14 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
             sets = _training_sets(gold, external_docs, external_gold, index_dir)
             card = train_ranker(sets, out_dir=out, folds=folds,
                                 fold_set=sets[1].name if len(sets) > 1 else None, progress=progress,
-                                cache_dir=cache)
+                                cache_dir=cache, adapt=adapter)
     except PolicyQAError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"]}, ensure_ascii=False,
+    sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"], "adapter": card["adapter"]},
+                                ensure_ascii=False,
                                 indent=1) + "\n")
-    _err(f"written: {out / 'ranker.txt'}, {out / 'ranker.json'}, {out / 'ranker.card.json'}; "
+    _err(f"written: {out / 'ranker.txt'}, {out / 'ranker.json'}, {out / 'ranker.card.json'}"
+         + (f", {out / 'adapter.npz'}" if adapter else "") + "; "
          "re-run `policyqa ingest` so builds use it")
 
 

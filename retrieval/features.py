@@ -21,6 +21,7 @@ from ingest.model import Clause, ClauseKind, DocumentMeta
 from ingest.numbering import number_value
 from ingest.text import fold, years
 
+from .adapter import QueryAdapter
 from .embedders import Encoders
 from .loaded import LoadedIndex
 from .hints import DocumentHints
@@ -58,12 +59,16 @@ class Candidates:
 
 
 class FeatureExtractor:
-    def __init__(self, index: LoadedIndex, encoders: Encoders, *, depth: int = 40) -> None:
+    def __init__(self, index: LoadedIndex, encoders: Encoders, *, depth: int = 40,
+                 adapter: QueryAdapter | None = None) -> None:
         if depth <= 0:
             raise ValueError(f"depth must be greater than 0. Currently, the depth is {depth}")
         self.index = index
         self.encoders = encoders
         self.depth = depth
+        primary = encoders.primary
+        # an adapter fitted for another encoder would map the vectors into nonsense: it is not used
+        self.adapter = adapter if adapter is not None and adapter.fits(primary.name, primary.dimension) else None
         self.tokenizer = index.resources.tokenizer()
         self.hints = DocumentHints(list(index.documents.values()), glossary=index.resources.glossary,
                                    tokenizer=self.tokenizer)
@@ -87,9 +92,17 @@ class FeatureExtractor:
     def idf(self, term: str) -> float:
         return math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
-    def embed(self, query: Query) -> dict[str, np.ndarray]:
-        """The question's vector for each encoder it needs (the cross encoder for English questions only)."""
+    def embed(self, query: Query, adapter: QueryAdapter | None = None) -> dict[str, np.ndarray]:
+        """The question's vector for each encoder it needs (the cross encoder for English questions only), and
+        for a Chinese question the primary vector mapped by the adapter ("adapted", compared with the Chinese
+        passages) when there is one: it was fitted on Chinese questions.
+
+        `adapter` replaces the extractor's own (training passes the one fitted without the question's fold).
+        """
         out = {"primary": self.encoders.primary.embed_query(query.text)}
+        adapter = adapter or self.adapter
+        if adapter is not None and query.language == "zh":
+            out["adapted"] = adapter.apply(out["primary"])
         if query.language == "en" and self.encoders.cross is not None:
             out["cross"] = self.encoders.cross.embed_query(query.text)
         return out
@@ -130,7 +143,7 @@ class FeatureExtractor:
         for language, encoder, used_by in DENSE_RANKINGS:
             name = {"zh": "cos_zh", "en": "cos_en"}[language] if encoder == "primary" else "cos_x"
             if query.language in used_by and encoder in vectors:
-                cosines[name] = self._dense(language, encoder, vectors[encoder], allowed)
+                cosines[name] = self._dense(language, encoder, _vector_for(vectors, language, encoder), allowed)
                 rankings[name] = list(cosines[name])
         doc_hints = self.hints.scores(query)
         lookup = self._lookup(query, rankings, allowed, doc_hints)
@@ -160,7 +173,7 @@ class FeatureExtractor:
                     continue
                 language, encoder = {"cos_zh": ("zh", "primary"), "cos_en": ("en", "primary"),
                                      "cos_x": ("zh", "cross")}[name]
-                vector = vectors["cross" if name == "cos_x" else "primary"]
+                vector = _vector_for(vectors, language, encoder)
                 cosine = cosines[name].get(position)
                 if cosine is None:
                     cosine = self.index.cosine(language, encoder, position, vector)
@@ -202,6 +215,13 @@ class FeatureExtractor:
         rank_of = {clauses[p].clause_id: r for r, p in enumerate(order)}
         target = choose_clause(query.reference, pool, doc_hints, rank_of)
         return None if target is None else self.index.position_of(target.clause_id)
+
+
+def _vector_for(vectors: dict[str, np.ndarray], language: str, encoder: str) -> np.ndarray:
+    """The question vector a dense ranking compares: the adapted one for the primary encoder's Chinese passages."""
+    if encoder == "primary" and language == "zh" and "adapted" in vectors:
+        return vectors["adapted"]
+    return vectors[encoder]
 
 
 def _reciprocal_ranks(ranking: list[int]) -> dict[int, float]:

@@ -28,6 +28,7 @@ from ingest.progress import NullProgress, Progress
 from .builds import IndexDir, database_intact
 from .embedders import Embedder, Encoders, fingerprint
 from .passages import WINDOW, Passages, plan_passages
+from .adapter import DEFAULT_ADAPTER
 from .ranker import DEFAULT_RANKER
 from .inputs import CorpusInputs
 from .store import Store
@@ -111,12 +112,14 @@ def embed_new(texts: list[str], embedder: Embedder, cached: dict[str, np.ndarray
 
 def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
                 encoders_factory: Callable[[], Encoders], model_names: dict[str, str],
-                ranker_file: Path | None = DEFAULT_RANKER, progress: Progress | None = None,
+                ranker_file: Path | None = DEFAULT_RANKER, adapter_file: Path | None = DEFAULT_ADAPTER,
+                progress: Progress | None = None,
                 hnsw_above: int = 20000, window: int = WINDOW, force: bool = False) -> IngestReport:
     """Parse `paths` and publish a new build holding exactly these documents.
 
     `model_names` names the encoders by role ({"primary": …, "cross": …}); `ranker_file` is the ranking model
-    copied into the build (none: rank fusion without weights).
+    copied into the build (none: rank fusion without weights), `adapter_file` the question adapter it was
+    trained with (none: questions keep their own vectors).
     """
     progress = progress or NullProgress()
     started = time.perf_counter()
@@ -127,7 +130,8 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
                 "no document could be read: " + ("; ".join(corpus.errors) if corpus.errors else
                                                  f"no supported files under {', '.join(map(str, paths))}") +
                 ". The last good index (if any) is still in place.")
-        ranker_digest = hashlib.sha256(ranker_file.read_bytes()).hexdigest() if ranker_file and ranker_file.exists() else ""
+        ranker_digest = "+".join(hashlib.sha256(f.read_bytes()).hexdigest() if f and f.exists() else ""
+                                 for f in (ranker_file, adapter_file)).rstrip("+")
         extra = {"models": json.dumps(model_names, sort_keys=True), "format": FORMAT_VERSION, "ranker": ranker_digest,
                  "resources": inputs.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(corpus, extra)
@@ -166,7 +170,8 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
         tmp = index_dir.new_build()
         try:
             write_build(tmp, corpus.documents, passages, vectors, keys, resources=inputs.resources, encoders=encoders,
-                        hnsw_above=hnsw_above, info=info, ranker_file=ranker_file, progress=progress)
+                        hnsw_above=hnsw_above, info=info, ranker_file=ranker_file, progress=progress,
+                        adapter_file=adapter_file)
             build = index_dir.publish(tmp)
         except BaseException:
             index_dir.discard(tmp)

@@ -10,6 +10,7 @@ writes builds (writer, indexer) and the side that reads them (loaded, builds, se
       passages_zh.npy, passages_en.npy   passage id -> clause position                 (passages_name(lang))
       lexical_zh/, lexical_en/    bm25s indexes                                        (lexical_name(lang))
       ranker.json                 the ranking model the build was made with            (RANKER_NAME)
+      adapter.npz                 the question adapter that ranker was trained with    (ADAPTER_NAME)
       glossary.tsv, userdict.txt, aliases.tsv   resources copied from the corpus
       CHECKSUMS.json              {"format": 1, "files": {"corpus.sqlite": {"bytes": 1826816, "sha256": "9f…"}, …}}
 
@@ -26,6 +27,7 @@ FORMAT_VERSION = "6"
 
 DB_NAME = "corpus.sqlite"
 RANKER_NAME = "ranker.json"
+ADAPTER_NAME = "adapter.npz"
 CHECKSUMS = "CHECKSUMS.json"
 POINTER = "CURRENT"
 BUILDS = "builds"

@@ -23,6 +23,7 @@ from .features import FEATURES, Candidates, FeatureExtractor
 from .language import Language
 from .loaded import LoadedIndex
 from .query import Query, QueryParser
+from .adapter import QueryAdapter
 from .ranker import Ranker
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
@@ -115,7 +116,8 @@ class SearchConfig:
 
 class HybridSearcher:
     def __init__(self, index: LoadedIndex, encoders: Encoders, *, ranker: Ranker,
-                 config: SearchConfig = SearchConfig(), check_model: bool = True) -> None:
+                 config: SearchConfig = SearchConfig(), check_model: bool = True,
+                 adapter: QueryAdapter | None = None) -> None:
         if check_model:
             encoders = index.check_encoders(encoders)
         self.index = index
@@ -125,7 +127,7 @@ class HybridSearcher:
         resources = index.resources
         self.parser = QueryParser(tokenizer=resources.tokenizer(), glossary=resources.glossary,
                                   aliases=resources.aliases)
-        self.extractor = FeatureExtractor(index, encoders, depth=config.depth)
+        self.extractor = FeatureExtractor(index, encoders, depth=config.depth, adapter=adapter)
 
     def parse(self, question: str, *, language: Language | None = None) -> Query:
         return self.parser.parse(question, language=language)
@@ -137,12 +139,14 @@ class HybridSearcher:
         docs = {d for d, meta in self.index.documents.items() if filters.allows(meta)}
         return np.array([i for i, c in enumerate(self.index.clauses) if c.doc_id in docs], dtype=np.int64)
 
-    def candidates(self, query: Query, filters: Filters | None = None) -> Candidates | None:
-        """The scored candidates before the cut to k (None when the filters leave nothing)."""
+    def candidates(self, query: Query, filters: Filters | None = None, *,
+                   vectors: dict[str, np.ndarray] | None = None) -> Candidates | None:
+        """The scored candidates before the cut to k (None when the filters leave nothing); `vectors` are the
+        question's (FeatureExtractor.embed), when the caller has them."""
         allowed = self._allowed(filters or Filters())
         if allowed is not None and len(allowed) == 0:
             return None
-        return self.extractor.candidates(query, allowed=allowed)
+        return self.extractor.candidates(query, allowed=allowed, vectors=vectors)
 
     def search(self, query: Query | str, *, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         if isinstance(query, str):

@@ -19,7 +19,7 @@ from ingest.model import ParsedDocument
 
 from .dense import DenseIndex
 from .embedders import Encoders
-from .layout import DB_NAME, DENSE_PLAN, RANKER_NAME, dense_name, lexical_name, passages_name
+from .layout import ADAPTER_NAME, DB_NAME, DENSE_PLAN, RANKER_NAME, dense_name, lexical_name, passages_name
 from .lexical import LexicalIndex
 from .passages import Passage, Passages
 from .resources import Resources
@@ -29,11 +29,13 @@ from .tokenize import EnglishTokenizer
 def write_build(tmp: Path, documents: tuple[ParsedDocument, ...], passages: Passages,
                 vectors: dict[str, dict[str, np.ndarray]], keys: dict[str, dict[str, str]], *,
                 resources: Resources, encoders: Encoders, hnsw_above: int, info: dict[str, str | int],
-                ranker_file: Path | None, progress) -> None:
+                ranker_file: Path | None, progress, adapter_file: Path | None = None) -> None:
     """`keys[encoder][text]` is the vector key of a passage text, `vectors[encoder][key]` its vector."""
     resources.copy_into(tmp)
     if ranker_file is not None and ranker_file.exists():
         shutil.copyfile(ranker_file, tmp / RANKER_NAME)
+    if adapter_file is not None and adapter_file.exists():
+        shutil.copyfile(adapter_file, tmp / ADAPTER_NAME)
     store = Store(tmp / DB_NAME)
     first = 0
     for position, doc in enumerate(documents):
