@@ -110,8 +110,10 @@ def test_upload_then_search_then_delete(admin_client):
     assert job["state"] == "done" and job["kind"] == "upload", job
     doc_id = job["result"]["doc_id"]
     assert doc_id == "杭州-扶持办法" and job["result"]["clauses"] == 3
-    results = admin_client.get("/api/search", params={"q": "海外仓每平方米补贴多少", "k": 1}).json()["results"]
-    assert results[0]["doc_id"] == doc_id and results[0]["responsible"] == ["市商务局"]
+    # the fake embedder's cosines are noise, which the ranker weighs: the uploaded clause is among the first three
+    results = admin_client.get("/api/search", params={"q": "海外仓每平方米补贴多少", "k": 3}).json()["results"]
+    found = [r for r in results if r["doc_id"] == doc_id]
+    assert found and found[0]["responsible"] == ["市商务局"] and "每平方米50元" in found[0]["text"]
     job = finished_job(admin_client, admin_client.delete(f"/api/documents/{doc_id}", headers=headers))
     assert job["state"] == "done" and job["result"] == {"deleted": doc_id}
     assert admin_client.get(f"/api/documents/{doc_id}").status_code == 404
