@@ -139,7 +139,7 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
                 folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
                 out: Annotated[Path, typer.Option("--out", help="folder for ranker.txt, ranker.json, ranker.card.json")] = Path("retrieval/models"),
                 cache: Annotated[Optional[Path], typer.Option("--cache", help="keep the ranking examples as JSON here (e.g. /tmp/policyqa-ranker); delete it after a change of index or search")] = None,
-                adapter: Annotated[bool, typer.Option("--adapter/--no-adapter", help="also fit the question adapter the ranker ranks with (adapter.npz)")] = True,
+                adapter: Annotated[bool, typer.Option("--adapter/--no-adapter", help="also fit the question adapter the ranker ranks with (adapter.npz; on the external set's questions)")] = True,
                 index_dir: IndexDirOption = None) -> None:
     """Train the question adapter and the LambdaRank ranker; every set's figures are also reported out of fold.
     Re-run `policyqa ingest` after."""
@@ -156,8 +156,11 @@ def tune_ranker(gold: GoldOption = None, external_docs: ExternalDocs = None, ext
     sys.stdout.write(json.dumps({"sets": card["sets"], "out_of_fold": card["out_of_fold"], "adapter": card["adapter"]},
                                 ensure_ascii=False,
                                 indent=1) + "\n")
+    if adapter and card["adapter"] is None:
+        _err("no question adapter: it is fitted on the external set's Chinese questions (--external-docs, "
+             "--external-gold); the ranker was trained without one, and any old adapter.npz removed")
     _err(f"written: {out / 'ranker.txt'}, {out / 'ranker.json'}, {out / 'ranker.card.json'}"
-         + (f", {out / 'adapter.npz'}" if adapter else "") + "; "
+         + (f", {out / 'adapter.npz'}" if card["adapter"] is not None else "") + "; "
          "re-run `policyqa ingest` so builds use it")
 
 

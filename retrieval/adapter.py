@@ -5,9 +5,10 @@
     adapter.apply(vector)         -> vector @ adapter.matrix, unit length again
 
 e5 places a question near the passage that answers it, but legal and policy questions are worded as cases
-("名为个体工商户实为合伙，内部纠纷如何认定？") and clauses as rules; a (384 x 384) matrix fitted on questions and the
-clauses that answer them (`policyqa tune ranker`, eval/adapter_train.py) moves a question's vector towards the
-wording of rules. It is used for Chinese questions against the Chinese passages only (what it was fitted on: for
+("名为个体工商户实为合伙，内部纠纷如何认定？") and clauses as rules; a (384 x 384) matrix fitted on real questions and
+the articles that answer them (STARD's development set: 400 questions over 40 laws; `policyqa tune ranker`,
+eval/adapter_train.py) moves a question's vector towards the wording of rules. It is not fitted on the configured
+corpus's own questions, so that it knows no clause of it better than one uploaded later. It is used for Chinese questions against the Chinese passages only (what it was fitted on: for
 English questions it lowered the ranker's out-of-fold hit@1) and only with the encoder it was fitted for. It is data in numpy's .npz format read with `allow_pickle=False` (no code runs on load), copied
 into every build beside the ranker trained on its cosines, so an index ranks the way it was built to.
 """

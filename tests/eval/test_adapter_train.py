@@ -63,11 +63,20 @@ def test_questions_left_out_are_not_fitted_on(data):
     assert not np.array_equal(held.matrix, full.matrix)
 
 
-def test_fold_adapters_leave_each_fold_out_and_report_figures(real_service, questions):
-    adapters = fit_fold_adapters([TrainingSet("gold-train", real_service, questions)], folds=3)
-    assert sorted(adapters.by_fold) == [0, 1, 2] and adapters.full.model == real_service.searcher.encoders.primary.name
+def test_fold_adapters_are_fitted_on_the_external_set_only_and_leave_each_fold_out(real_service, questions):
+    from pathlib import Path
+
+    others = [q for q in select_split(load_gold([Path("eval/gold/zh-traditional.jsonl")]), "train") if q.answerable]
+    sets = [TrainingSet("gold-train", real_service, questions), TrainingSet("external", real_service, others)]
+    assert fit_fold_adapters(sets[:1], folds=3) is None  # nothing but the gold set: no adapter
+    adapters = fit_fold_adapters(sets, folds=3)
+    # the gold set's questions are not fitted on: the full adapter is the external set's alone
+    external = adapter_set("external", real_service.searcher, others)
+    assert np.array_equal(adapters.full.matrix, fit_adapter([external], model=adapters.full.model).matrix)
+    assert adapters.card["fitted_on"] == ["external"] and sorted(adapters.by_fold) == [0, 1, 2]
     assert len({a.digest for a in [adapters.full, *adapters.by_fold.values()]}) == 4
-    figures = adapters.card["sets"]["gold-train"]
-    assert set(figures) == {"questions", "encoder_alone", "out_of_fold", "in_sample"}
-    # in sample, the map has seen the questions: it does at least as well as on questions it has not
-    assert figures["in_sample"]["hit@1"] >= figures["out_of_fold"]["hit@1"]
+    assert set(adapters.card["sets"]) == {"gold-train", "external"}
+    figures = adapters.card["sets"]["external"]
+    assert set(figures) == {"questions", "encoder_alone", "out_of_fold", "full_adapter"}
+    # the full adapter has seen the external questions: it does at least as well on them as those of the folds
+    assert figures["full_adapter"]["hit@1"] >= figures["out_of_fold"]["hit@1"]
