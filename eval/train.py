@@ -24,8 +24,9 @@ import numpy as np
 
 from app.answerability import CorpusScope
 from app.further import DEFAULT_FURTHER
-from retrieval.adapter import DEFAULT_ADAPTER, QueryAdapter
+from retrieval.adapter import QueryAdapter
 from retrieval.features import FEATURES
+from retrieval.layout import ADAPTER_NAME
 from retrieval.ranker import Ranker
 from retrieval.trees import Forest
 
@@ -65,7 +66,6 @@ from .runner import bm25_baseline_for
 # English questions too (for both passage languages) lowered English hit@1 by 0.04 in a first trial. L2 0.1 (0.01,
 # 0.3 and 1 tried) by the cosine alone out of fold, with folds by question and by answering clause, and by how a map
 # fitted on one corpus carries to the other (STARD -> the gold set's Chinese questions: hit@1 0.607 -> 0.659).
-ADAPTER_FILE = DEFAULT_ADAPTER.name
 RANKER_PARAMS = {
     "objective": "lambdarank", "metric": "ndcg", "eval_at": [1, 5, 10], "learning_rate": 0.05,
     "num_leaves": 15, "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
@@ -146,8 +146,7 @@ class FoldAdapters:
     question's features never come from a map fitted on it."""
 
     full: QueryAdapter
-    by_fold: dict[int, QueryAdapter]
-    folds: int
+    by_fold: dict[int, QueryAdapter]   # fold (0 … folds - 1) -> the adapter fitted without it
     card: dict
 
     @property
@@ -155,7 +154,7 @@ class FoldAdapters:
         return "-".join([self.full.digest] + [self.by_fold[f].digest for f in sorted(self.by_fold)])
 
     def of(self, question_id: str) -> QueryAdapter:
-        return self.by_fold[fold_of(question_id, self.folds)]
+        return self.by_fold[fold_of(question_id, len(self.by_fold))]
 
 
 def fit_fold_adapters(sets: list[TrainingSet], *, folds: int = 5, progress=None) -> FoldAdapters | None:
@@ -198,7 +197,7 @@ def fit_fold_adapters(sets: list[TrainingSet], *, folds: int = 5, progress=None)
             "out_of_fold": {m: round(sum(w * o[m] for w, o in zip(weights, oof)) / sum(weights), 4)
                             for m in ("hit@1", "recall@10")} if oof else {},
             "full_adapter": dense_figures(s, full)}
-    return FoldAdapters(full, by_fold, folds, card)
+    return FoldAdapters(full, by_fold, card)
 
 
 def _vectors(searcher, query, q: GoldQuestion, adapters: FoldAdapters | None) -> dict | None:
@@ -325,9 +324,9 @@ def train_ranker(sets: list[TrainingSet], *, out_dir: Path, folds: int = 5, fold
     out_dir.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out_dir / "ranker.txt"))
     if adapters is not None:
-        adapters.full.save(out_dir / ADAPTER_FILE)
+        adapters.full.save(out_dir / ADAPTER_NAME)
     else:
-        (out_dir / ADAPTER_FILE).unlink(missing_ok=True)
+        (out_dir / ADAPTER_NAME).unlink(missing_ok=True)
     dump = booster.dump_model()
     _write_json(out_dir / "ranker.json", dump)
     # the hand-written tree walker must agree with LightGBM on the training features

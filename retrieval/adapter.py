@@ -26,8 +26,10 @@ import numpy as np
 
 from ingest.errors import ModelFileError
 
+from .layout import ADAPTER_NAME
+
 MODELS = Path(__file__).resolve().parent / "models"
-DEFAULT_ADAPTER = MODELS / "adapter.npz"
+DEFAULT_ADAPTER = MODELS / ADAPTER_NAME
 
 
 @dataclass(frozen=True, eq=False)

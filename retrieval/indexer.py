@@ -110,6 +110,10 @@ def embed_new(texts: list[str], embedder: Embedder, cached: dict[str, np.ndarray
     return keys, vectors, len(todo)
 
 
+def _digest(path: Path | None) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.exists() else ""
+
+
 def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
                 encoders_factory: Callable[[], Encoders], model_names: dict[str, str],
                 ranker_file: Path | None = DEFAULT_RANKER, adapter_file: Path | None = DEFAULT_ADAPTER,
@@ -130,8 +134,9 @@ def build_index(paths: list[Path], *, index_dir: IndexDir, inputs: CorpusInputs,
                 "no document could be read: " + ("; ".join(corpus.errors) if corpus.errors else
                                                  f"no supported files under {', '.join(map(str, paths))}") +
                 ". The last good index (if any) is still in place.")
-        ranker_digest = "+".join(hashlib.sha256(f.read_bytes()).hexdigest() if f and f.exists() else ""
-                                 for f in (ranker_file, adapter_file)).rstrip("+")
+        ranker_digest = _digest(ranker_file)
+        if adapter_file is not None and adapter_file.exists():  # without one, builds keep the fingerprint they had
+            ranker_digest += "+" + _digest(adapter_file)
         extra = {"models": json.dumps(model_names, sort_keys=True), "format": FORMAT_VERSION, "ranker": ranker_digest,
                  "resources": inputs.fingerprint(), "hnsw_above": str(hnsw_above), "window": str(window)}
         input_fp = _input_fingerprint(corpus, extra)
