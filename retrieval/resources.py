@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .aliases import Aliases
 from .glossary import Glossary
+from .prefixdict import default_cache_dir
 from .tokenize import ChineseTokenizer
 
 GLOSSARY = "glossary.tsv"
@@ -87,11 +88,12 @@ _TOKENIZERS_KEPT = 4
 def _shared_tokenizer(digest: str, files: tuple[Path, ...], words: tuple[str, ...]) -> ChineseTokenizer:
     """One tokenizer per dictionary content in a process, whatever folder the files are in (the corpus's, each
     build's copy): jieba loads its 350k-word dictionary with one marshal.load that holds the GIL for about half a
-    second, which froze a serving event loop each time an upload was ingested and its build loaded. Keyed by
+    second, which froze a serving event loop each time an upload was ingested and its build loaded (now read from
+    the per-user cache of retrieval/prefixdict.py, a quarter of that). Keyed by
     `digest` (of the files' bytes and the words), not by path, so functools.lru_cache does not fit."""
     with _TOKENIZERS_LOCK:
         if digest not in _TOKENIZERS:
-            _TOKENIZERS[digest] = ChineseTokenizer(userdict_files=files, userdict=words)
+            _TOKENIZERS[digest] = ChineseTokenizer(userdict_files=files, userdict=words, cache_dir=default_cache_dir())
             while len(_TOKENIZERS) > _TOKENIZERS_KEPT:
                 del _TOKENIZERS[next(iter(_TOKENIZERS))]
         return _TOKENIZERS[digest]
