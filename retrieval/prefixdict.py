@@ -32,9 +32,16 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
-def default_cache_dir() -> Path:
-    """Where per-user caches go by the XDG convention: $XDG_CACHE_HOME/policyqa, else ~/.cache/policyqa."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def default_cache_dir() -> Path | None:
+    """Where per-user caches go by the XDG convention: $XDG_CACHE_HOME/policyqa, else ~/.cache/policyqa; None when
+    there is no home folder to name (a service account without one), and a relative XDG_CACHE_HOME is ignored, as
+    the convention says."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "policyqa"
 
 

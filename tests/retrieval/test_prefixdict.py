@@ -65,3 +65,16 @@ def test_another_dictionary_gets_another_cache_file(tmp_path):
     tokenizer = jieba.Tokenizer(dictionary=str(small))
     other.install(tokenizer)
     assert tokenizer.FREQ == {"海": 0, "海外": 0, "海外仓": 100, "跨": 0, "跨境": 50} and tokenizer.total == 150
+
+
+def test_the_cache_folder_follows_xdg_and_is_never_relative(monkeypatch, tmp_path):
+    from retrieval.prefixdict import default_cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "policyqa"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "policyqa"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "not-absolute")
+    assert default_cache_dir() is None
