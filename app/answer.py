@@ -29,7 +29,7 @@ from retrieval.searcher import Hit
 from retrieval.tokenize import EnglishTokenizer
 
 from . import frames
-from .answerability import DEFAULT_MODEL, Answerability
+from .answerability import DEFAULT_MODEL, Answerability, names_no_topic
 from .further import DEFAULT_FURTHER, MIN_PRECISION, FurtherClauses, cited_rows
 from .short import short_answer
 
@@ -292,6 +292,10 @@ class ExtractiveAnswerer:
         return "\n".join(lines)
 
     def _refusal(self, query: Query, hits: list[Hit], probabilities: list[float]) -> Answer:
+        if names_no_topic(query):  # nothing to look up: the nearest clauses are arbitrary, so none is listed
+            text = (self._script(frames.NO_TOPIC_ZH, query, []) if query.language == "zh" else frames.NO_TOPIC_EN)
+            return Answer(query.text, query.language, True, text, (), tuple(hits), tuple(probabilities),
+                          script=query.script)
         related = hits[: self.config.related]
         if query.language == "zh":
             text = "现有语料中没有能够回答这个问题的条款，无法据此作答。"

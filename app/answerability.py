@@ -159,10 +159,19 @@ _DOCUMENT = re.compile(r"《|方案|措施|文件|政策|办法|通知|意见|�
 
 def system_intents(query: Query) -> frozenset[str]:
     """What the question asks of the system rather than of the corpus: the query's intents (retrieval.intents:
-    the learned classifier and retrieval.asked's patterns), and "in_force_document" when the in-force question
+    the learned classifier and retrieval.asked's patterns), "in_force_document" when the in-force question
     names a document or measure ("这个方案现在还有效吗？"), not a contract or an act whose validity a clause may
-    state ("保证合同是否有效？")."""
-    return of_the_system(query.intents, query.folded)
+    state ("保证合同是否有效？"), and "no_topic" when it names nothing to look up (`names_no_topic`)."""
+    found = of_the_system(query.intents, query.folded)
+    return found | {"no_topic"} if names_no_topic(query) else found
+
+
+def names_no_topic(query: Query) -> bool:
+    """True when the question has no content term in either language, only frame words: "什么？", "When?", "12",
+    "a". Every feature of the model reads how a clause covers the question's content, so without content it has
+    nothing to judge, and out of its training questions (none of which is like this) it scored "什么？" 0.78 for a
+    standards clause. A follow-up ("When?" after a question) is judged in its standalone form, which has content."""
+    return not content_terms(query) and not english_terms(query)
 
 
 def of_the_system(intents: frozenset[str], folded: str) -> frozenset[str]:

@@ -120,6 +120,13 @@ def en_caveats(doc: DocumentMeta, today: date) -> list[str]:
     return notes
 
 
+# the refusal of a question that names nothing to look up (app.answerability.names_no_topic: "什么？", "When?")
+NO_TOPIC_ZH = ("这个问题没有说明要查什么（措施、事项、机构或地区），无法据此作答。"
+               "请把问题问完整，例如：出口退税审批要多久？")
+NO_TOPIC_EN = ("The question does not say what to look up (a measure, matter, agency or place), so PolicyQA cannot "
+               "answer it. Ask a complete question, e.g. “How long does export tax rebate approval take?”")
+
+
 def in_force_note(language: str, documents: list[DocumentMeta] | None = None) -> str:
     """What the corpus can say about validity: each document's date and status, and that whether it is still in
     force is not something these texts can tell."""

@@ -10,6 +10,7 @@ Nothing downstream re-segments, re-validates or re-normalises the question.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ingest.errors import InvalidQueryError
@@ -48,10 +49,21 @@ class Query:
                                     # "第几届", "agency" for "哪几家单位负责", "yesno" for "还有额外奖励吗？"
 
 
+def _visible(text: str) -> str:
+    """`text` without invisible control and format characters (NUL, zero-width spaces, bidi overrides, BOM), which
+    mean nothing to a search but split its words: "出口\x00退税" -> "出口退税"."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
 def validate_question(question: object) -> str:
-    if question is None or not str(question).strip():
+    """The question as searched: invisible characters removed, whitespace collapsed; InvalidQueryError when it is
+    empty, has no word (only punctuation, symbols or emoji: nothing to search for) or is too long."""
+    text = collapse(_visible(str(question))) if question is not None else ""
+    if not text:
         raise InvalidQueryError("the question is empty; ask something, e.g. 出口退税审批要多久？")
-    text = collapse(str(question))
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        raise InvalidQueryError(f"the question {text[:40]!r} has no words, only punctuation or symbols; "
+                                "ask something, e.g. 出口退税审批要多久？")
     if len(text) > MAX_QUESTION_CHARS:
         raise InvalidQueryError(f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
     return text

@@ -24,7 +24,7 @@ _PUNCT = re.compile(r"^[\W_]+$")
 DEFAULT_ZH_STOPWORDS = frozenset(
     "的 了 和 与 及 等 在 对 为 以 于 或 并 是 将 把 被 其 之 中 上 下 由 从 向 按 按照 根据 通过 "
     "有关 相关 进一步 加快 推动 推进 支持 加大 加强 强化 提升 提高 积极 鼓励 实施 开展 持续 不断 "
-    "我市 我省 各类 一批 工作 方面 什么 哪些 哪个 多少 怎么 如何 是否 吗 呢 请问 规定 要求".split()
+    "我市 我省 各类 一批 工作 方面 什么 甚么 哪些 哪个 多少 怎么 如何 是否 吗 呢 请问 规定 要求".split()
 )
 DEFAULT_EN_STOPWORDS = frozenset(
     "a an the of to in on for and or is are was were be been by with as at from that this which what "

@@ -51,6 +51,14 @@ def test_validation_is_done_once_with_clear_errors():
     with pytest.raises(InvalidQueryError, match="the limit is 2000"):
         validate_question("问" * 2001)
     assert validate_question("  出口\n退税  ") == "出口 退税"
+    # invisible characters (NUL, zero-width space, bidi override, BOM) would split the words they sit in
+    assert validate_question("\u202e出口\x00退\u200b税\ufeff多少天") == "出口退税多少天"
+    with pytest.raises(InvalidQueryError, match="the question is empty"):
+        validate_question("\u200b\x00")
+    for symbols in ("？？？！！", "🚢🚢", "…"):
+        with pytest.raises(InvalidQueryError, match=f"the question '{symbols}' has no words"):
+            validate_question(symbols)
+    assert validate_question("AEO?") == "AEO?" and validate_question("12") == "12"
 
 
 # every alias of the curated list reaches the name the documents use, and back
