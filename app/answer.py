@@ -292,8 +292,11 @@ class ExtractiveAnswerer:
         return "\n".join(lines)
 
     def _refusal(self, query: Query, hits: list[Hit], probabilities: list[float]) -> Answer:
-        if names_no_topic(query):  # nothing to look up: the nearest clauses are arbitrary, so none is listed
-            text = (self._script(frames.NO_TOPIC_ZH, query, []) if query.language == "zh" else frames.NO_TOPIC_EN)
+        # smalltalk, or nothing to look up: the nearest clauses are arbitrary, so none is listed
+        if "smalltalk" in query.intents or names_no_topic(query):
+            zh, en = ((frames.SMALLTALK_ZH, frames.SMALLTALK_EN) if "smalltalk" in query.intents
+                      else (frames.NO_TOPIC_ZH, frames.NO_TOPIC_EN))
+            text = self._script(zh, query, []) if query.language == "zh" else en
             return Answer(query.text, query.language, True, text, (), tuple(hits), tuple(probabilities),
                           script=query.script)
         related = hits[: self.config.related]

@@ -127,6 +127,13 @@ NO_TOPIC_EN = ("The question does not say what to look up (a measure, matter, ag
                "answer it. Ask a complete question, e.g. “How long does export tax rebate approval take?”")
 
 
+# the reply to smalltalk (retrieval.intents: "你好", "谢谢", "test", "你是谁？"): what PolicyQA does, and how to ask
+SMALLTALK_ZH = ("PolicyQA 回答与语料中的政策文件有关的问题，每个回答都注明所依据的条款和发文机关。"
+                "请直接提问，例如：出口退税审批要多久？")
+SMALLTALK_EN = ("PolicyQA answers questions about the policy documents in its corpus, and every answer cites its "
+                "clause and issuing body. Ask a question, e.g. “How long does export tax rebate approval take?”")
+
+
 def in_force_note(language: str, documents: list[DocumentMeta] | None = None) -> str:
     """What the corpus can say about validity: each document's date and status, and that whether it is still in
     force is not something these texts can tell."""

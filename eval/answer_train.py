@@ -293,7 +293,7 @@ ANSWER_K = JUDGED_HITS     # hits the app judges: trained, calibrated and decide
 # 430 + 400 answerable questions), questions asked of the system ruled out before the model
 UNANSWERABLE_WEIGHT = 5.0
 SHIPPED_C = 0.05
-SYSTEM_INTENTS = ("advice", "in_force_document", "injection", "no_topic")
+SYSTEM_INTENTS = ("advice", "in_force_document", "injection", "no_topic", "smalltalk")
 
 
 @dataclass(frozen=True)

@@ -42,12 +42,13 @@ from .gold import GoldQuestion
 
 WRITTEN = Path(__file__).resolve().parent / "intent_questions.jsonl"
 KIND_INTENT = {"advice": "advice", "in-force": "in_force", "injection": "injection"}
-REFUSED = frozenset({"advice", "in_force_document", "injection"})   # Answerability.refuse_intents
+REFUSED = frozenset({"advice", "in_force_document", "injection", "smalltalk"})   # Answerability.refuse_intents
 STYLE_TAGS = ("traditional", "colloquial", "typo", "vocab", "scenario")
 C = 16.0           # inverse regularisation of each one-vs-rest logistic regression
 MIN_DF = 2         # an n-gram is a feature when at least this many training questions have it
 MAX_FALSE_POSITIVE = 0.01
-PRUNE = 0.05       # weights below this (all three) are left out: the same out-of-fold figures, a third of the file
+NEVER = -20.0      # the intercept of an intent without training examples: probability 2e-9
+PRUNE = 0.05       # weights below this (for every intent) are left out: the same out-of-fold figures, a third of the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,10 @@ def fit(examples: list[Example], *, grams: Grams = Grams(), c: float = C, min_df
     coef, intercepts = [], []
     for intent in INTENTS:
         y = np.array([e.label == intent for e in examples], dtype=int)
+        if not y.any():  # no example of this intent (a small or old training set): it is never found
+            coef.append(np.zeros(len(names)))
+            intercepts.append(NEVER)
+            continue
         model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
         model.fit(X, y)
         coef.append(model.coef_[0])

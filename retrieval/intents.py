@@ -1,5 +1,6 @@
 """What a question asks of the system rather than of the corpus, learned: advice, whether a document is still in
-force, or an instruction to the system. No clause can answer such a question, so the answer refuses it.
+force, an instruction to the system, or smalltalk (a greeting, thanks, "test", "你是谁？": no question of policy at
+all). No clause can answer such a question, so the answer refuses it.
 
     model = IntentModel.load()
     model.scores("我们该选信保补贴还是展会补贴？")   -> {"advice": 0.97, "in_force": 0.03, "injection": 0.0}
@@ -36,7 +37,7 @@ from ingest.errors import ModelFileError
 from .asked import intents as rule_intents
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "intents.json"
-INTENTS = ("advice", "in_force", "injection")
+INTENTS = ("advice", "in_force", "injection", "smalltalk")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 

@@ -44,7 +44,7 @@ class Query:
     reference: Reference | None     # a clause named by number ("第十二條", "article 16")
     asked: str | None               # the kind of fact asked for: "days", "date", "percent", "money", "count", …
     intents: frozenset[str] = frozenset()  # what it asks of the system (retrieval.intents): "in_force", "advice",
-                                           # "injection"
+                                           # "injection", "smalltalk"
     wants: str | None = None        # the direct answer it wants (app.short): `asked` widened, e.g. "number" for
                                     # "第几届", "agency" for "哪几家单位负责", "yesno" for "还有额外奖励吗？"
 

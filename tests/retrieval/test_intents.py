@@ -85,3 +85,16 @@ def test_an_unreadable_model_file_says_how_to_retrain(tmp_path):
     with pytest.raises(ModelFileError, match="tune intents"):
         IntentModel.load(bad)
     assert DEFAULT_MODEL.is_file()
+
+
+def test_smalltalk_is_told_from_questions_on_a_set_written_by_others(model):
+    """eval/smalltalk_check.jsonl: 60 smalltalk messages and 60 short real questions (greetings before a real
+    question, one-word topics, "help" in a policy sense), written apart from the training questions, never
+    trained on."""
+    rows = [json.loads(line) for line in (DEFAULT_MODEL.parents[2] / "eval" / "smalltalk_check.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    flagged = {r["id"]: "smalltalk" in model.intents(fold(r["question"])) for r in rows}
+    smalltalk = [flagged[r["id"]] for r in rows if r["smalltalk"]]
+    real = [flagged[r["id"]] for r in rows if not r["smalltalk"]]
+    assert len(smalltalk) == len(real) == 60
+    assert sum(smalltalk) / len(smalltalk) >= 0.8 and sum(real) / len(real) <= 0.05
