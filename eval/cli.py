@@ -187,7 +187,7 @@ def tune_intents(gold: GoldOption = None, external_gold: ExternalGold = None,
                  written: Annotated[Optional[Path], typer.Option("--written", help="the team's training questions (default eval/intent_questions.jsonl)")] = None,
                  folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
                  out: Annotated[Path, typer.Option("--out")] = Path("retrieval/models/intents.json")) -> None:
-    """Fit the intent classifier (advice, in force, injection) and its threshold (out of fold) on the train split;
+    """Fit the intent classifier (advice, in force, injection, smalltalk) and its threshold (out of fold) on the train split;
     the external set's questions (all answerable) are negatives. Re-fit `tune answerability` after."""
     from .intent_train import WRITTEN, load_examples, summary, train_intents
 

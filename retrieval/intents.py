@@ -3,8 +3,9 @@ force, an instruction to the system, or smalltalk (a greeting, thanks, "test", "
 all). No clause can answer such a question, so the answer refuses it.
 
     model = IntentModel.load()
-    model.scores("我们该选信保补贴还是展会补贴？")   -> {"advice": 0.97, "in_force": 0.03, "injection": 0.0}
+    model.scores("我们该选信保补贴还是展会补贴？")   -> {"advice": 0.98, "in_force": 0.02, "injection": 0.0, "smalltalk": 0.01}
     model.intents("Is the 2014 plan still in force?")  -> frozenset({"in_force"})
+    model.intents("谢谢你！")                           -> frozenset({"smalltalk"})
     model.intents("出口退税审批要几个工作日？")          -> frozenset()
 
 A logistic regression per intent (one-vs-rest) over the character n-grams (1 to 4) of the folded question (NFKC,
@@ -13,9 +14,9 @@ can be three more features (`grams.rules`: measured, not shipped, since a model 
 the patterns were written on the train wording); the shipped model OR-s them instead (`union_rules`). The n-grams
 are not hashed: the model file keeps each n-gram that carries a weight, so it reads as data,
 
-    {"classes": ["advice", "in_force", "injection"], "grams": {"chars": [1, 4], "words": [1, 2], "rules": false},
-     "weights": {"帮我": [5.0111, -0.3937, -2.099], "w:still": [-0.3055, 2.9117, -0.4387], "忽略": [-0.3691, …], …},
-     "intercepts": [-2.5299, -4.0918, -0.9072], "threshold": 0.48, "union_rules": true, "card": {…}}
+    {"classes": ["advice", "in_force", "injection", "smalltalk"], "grams": {"chars": [1, 4], "words": [1, 2], …},
+     "weights": {"帮我": [5.6002, -0.3227, -1.7791, -1.4889], "谢谢": [-0.5332, -0.1226, -1.2858, 2.5378], …},
+     "intercepts": [-3.3216, -4.5508, -1.8895, 1.4522], "threshold": 0.43, "union_rules": true, "card": {…}}
 
 and a question's features are its n-grams, each 1/sqrt(n) for the n distinct n-grams it has (whether or not the
 model knows them), plus 1 for each pattern that matches when `grams.rules`. With `union_rules` the patterns'
