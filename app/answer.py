@@ -103,18 +103,56 @@ def quoting_rows(quote: str, rows: list[Clause]) -> list[Clause]:
     return [r for r, text in zip(rows, texts) if any(p in text for p in parts)]
 
 
-def asked_rows(terms: Iterable[str], rows: list[Clause]) -> list[Clause]:
+def row_task(text: str) -> str:
+    """An annex row's task, without its number and its units column: "34\t研究建立…\t市商务局牵头…" -> "研究建立…"
+    (a row as the parser gives it, in Chinese or in its reference translation); other text as it is."""
+    fields = text.split("\t")
+    return "\t".join(fields[1:-1]) if len(fields) >= 3 else text
+
+
+def _best(rows: list[Clause], scores: list) -> list[Clause]:
+    best = max(scores)
+    return [r for r, score in zip(rows, scores) if score == best] if best else rows
+
+
+def asked_rows(terms: Iterable[str], rows: list[Clause], words_en: Iterable[str] = (),
+               english: EnglishTokenizer | None = None) -> list[Clause]:
     """Of the rows that quote a task, those about what the question asks: the rows whose task text holds the most
-    of the question's words (`terms`, by length), all of them when none holds any.
+    of the question's words (`terms`, by length), then, of those, whose reference translation holds the most of its
+    English words (`words_en`, tokens of `english`); all of them when none holds any.
 
         "深入实施“孔雀计划”……由哪个部门负责？", rows [第36项 "…职业院校…", 第37项 "深入实施“孔雀计划”…"] -> [第37项]
+        "Who waives deferred-tax interest on 'Three Sames' products?", rows [第13项 "…self-declaration…",
+            第14项 "…exempted from deferred tax interest…"] -> [第14项]
     """
     if len(rows) < 2:
         return rows
     terms = [t for t in set(terms) if len(t) >= 2]
-    scores = [sum(len(t) for t in terms if t in text) for text in (squash(r.text) for r in rows)]
-    best = max(scores)
-    return [r for r, score in zip(rows, scores) if score == best] if best > 0 else rows
+    rows = _best(rows, [sum(len(t) for t in terms if t in squash(r.text)) for r in rows])
+    words = set(words_en)
+    if len(rows) < 2 or not words or english is None:
+        return rows
+    return _best(rows, [len(words & set(english.tokens(row_task(r.text_en or "")))) for r in rows])
+
+
+def said_rows(reply: str, rows: list[Clause], english: EnglishTokenizer) -> list[Clause]:
+    """Of the rows that quote a task, those the previous reply spoke of, when a follow-up points back at it ("这条由
+    哪个单位落实？"): the rows whose task holds a phrase the reply quotes, else the rows whose reference translation
+    shares the most words with it; all of them when it names none.
+
+        reply "…第5项：海关部门对“三同”企业及产品出口时优先安排下厂检验等海关监管措施…",
+        rows [第13项 "鼓励企业通过自我声明…", 第14项 "海关部门对“三同”企业及产品出口时…"] -> [第14项]
+    """
+    if len(rows) < 2 or not reply.strip():
+        return rows
+    # the reply frames what it quotes ("根据《…》第5项：…[1]"): count the runs of 8 characters it shares with a row
+    said = squash(reply)
+    runs = {said[i:i + 8] for i in range(len(said) - 7)}
+    quoted = _best(rows, [sum(run in squash(row_task(r.text)) for run in runs) for r in rows])
+    if quoted is not rows:
+        return quoted
+    words = set(english.tokens(reply))
+    return _best(rows, [len(words & set(english.tokens(row_task(r.text_en or "")))) for r in rows])
 
 
 _PHRASES = re.compile(r"[。；;，,！？]")
@@ -201,9 +239,11 @@ class ExtractiveAnswerer:
         return out
 
     # ---------- writing ----------
-    def answer(self, query: Query, hits: list[Hit], *, named: bool = False) -> Answer:
+    def answer(self, query: Query, hits: list[Hit], *, named: bool = False, said: str = "") -> Answer:
         """`named`: the hits are the clauses the user points at ("这条由哪个部门负责？" after a clause was cited):
-        they are the subject of the question, so they are cited without the answerability judgement."""
+        they are the subject of the question, so they are cited without the answerability judgement. `said`: the
+        reply of the conversation's previous turn, when the hits are the clauses it cited: of a task's annex rows,
+        the ones it spoke of say who is responsible."""
         chosen, probabilities = self.select(query, hits)
         if named:
             chosen = list(hits[: self.config.max_citations])
@@ -222,7 +262,8 @@ class ExtractiveAnswerer:
         # the annex row the search ranked highest is the part of a task the question reached
         rank = {h.clause.clause_id: i for i, h in enumerate(hits)}
         reached = [min((r for r in h.clause.annex_rows if r in rank), key=rank.get, default=None) for h in chosen]
-        units = [tuple(self.units(h.clause, quote, query, row)) for h, quote, row in zip(chosen, quotes, reached)]
+        units = [tuple(self.units(h.clause, quote, query, row, said))
+                 for h, quote, row in zip(chosen, quotes, reached)]
         for n, (hit, quote, stated) in enumerate(zip(chosen, quotes, units), start=1):
             parts.append(self._zh_part(n, hit, quote, stated) if query.language == "zh" else
                          self._en_part(n, hit, quote, stated, query))
@@ -249,16 +290,19 @@ class ExtractiveAnswerer:
         return "".join(out) + to_script(rest, "traditional")
 
     def units(self, clause: Clause, quote: str, query: Query | None = None,
-              reached: str | None = None) -> list[RowUnits]:
+              reached: str | None = None, said: str = "") -> list[RowUnits]:
         """Who is responsible for the part asked about: the units of the annex row the search reached (`reached`,
-        a row id of this clause), else of the quoting rows (of those, the rows about what `query` asks), else the
-        clause's own."""
+        a row id of this clause), else of the rows the previous reply `said` spoke of, else of the quoting rows; of
+        those, the rows about what `query` asks; else the clause's own."""
         if reached in clause.annex_rows and reached in self.clauses:
             row = self.clauses[reached]
             return [RowUnits(row, row.responsible, row.lead)]
-        rows = quoting_rows(quote, [self.clauses[r] for r in clause.annex_rows if r in self.clauses])
+        rows = [self.clauses[r] for r in clause.annex_rows if r in self.clauses]
+        spoken = said_rows(said, rows, self.english) if said else rows
+        # what the previous reply spoke of is what a follow-up asks about, whatever part of the task is quoted now
+        rows = spoken if len(spoken) < len(rows) else quoting_rows(quote, rows)
         if query is not None:
-            rows = asked_rows(query.terms, rows)
+            rows = asked_rows(query.terms, rows, query.words_en if query.language == "en" else (), self.english)
         if rows:
             return [RowUnits(r, r.responsible, r.lead) for r in rows]
         return [RowUnits(None, clause.responsible, clause.lead)] if clause.responsible else []

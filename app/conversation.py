@@ -95,6 +95,7 @@ class Resolution:
     # what to weigh the previous answer's clauses against: the previous topic and the follow-up's own topic, without
     # its generic words ("文件", "机关", "who", "responsible"), which those clauses need not contain
     focused: str | None = None
+    previous_reply: str = ""  # the assistant's reply to the previous question, as the client sent it ("" if none)
 
 
 def parse_history(messages) -> tuple[Turn, ...]:
@@ -210,4 +211,5 @@ def resolve(question: str, history=(), *, depth: int = MAX_DEPTH) -> Resolution:
     if after and after[0].citations:
         cited = after[0].citations
     focused = f"{carried} {own_topic(question)}".strip()
-    return Resolution(question, True, f"{carried} {question}", reason, previous, before, cited, focused)
+    reply = after[0].content if after else ""
+    return Resolution(question, True, f"{carried} {question}", reason, previous, before, cited, focused, reply)

@@ -366,7 +366,7 @@ class PolicyQA:
         if earlier:
             # "这条由哪个部门负责？": the clause pointed at is what is asked about; its units or issuer answer
             named = own.asked == "agency" and resolution.reason.startswith("anaphor")
-            answer = self.answerer.answer(query, earlier, named=named)
+            answer = self.answerer.answer(query, earlier, named=named, said=resolution.previous_reply)
             if not answer.refused:
                 seen = {h.clause.clause_id for h in earlier}
                 extra = tuple(h for h in hits if h.clause.clause_id not in seen)

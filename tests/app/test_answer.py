@@ -167,6 +167,50 @@ def test_of_the_rows_a_quote_reaches_the_units_are_those_of_the_row_the_question
     assert asked_rows(["跨境电商"], quoting) == quoting  # a question about neither row: both rows' units
 
 
+def test_of_the_rows_an_english_question_reaches_the_units_are_those_its_words_share_the_translation_of(real_service):
+    from app.answer import asked_rows
+    from retrieval.tokenize import EnglishTokenizer
+
+    clauses = real_service.answerer.clauses
+    rows = [clauses[r] for r in clauses["sz-trade-integration-draft#2.1.5"].annex_rows]
+    assert [r.label for r in rows] == ["附件 第13项", "附件 第14项", "附件 第15项"]
+    english = EnglishTokenizer()
+    words = english.tokens("Which body puts Three Sames firms first for the CCC certification exemption channel?")
+    assert [r.label for r in asked_rows([], rows, words, english)] == ["附件 第15项"]
+    # "Three Sames" is in every row: it tells none apart; nor do the units columns (row 14's is Shenzhen Customs)
+    assert asked_rows([], rows, english.tokens("Three Sames products: is Shenzhen in charge?"), english) == rows
+
+
+def test_the_rows_a_previous_reply_spoke_of_are_found_through_its_framing_and_in_english():
+    from app.answer import said_rows
+    from retrieval.tokenize import EnglishTokenizer
+
+    task, rows = _draft_rows("2.1.5")
+    reply = ("根据《深圳市促进内外贸一体化发展实施方案（征求意见稿）》第5项：海关部门对“三同”企业及产品出口时优先安排"
+             "下厂检验等海关监管措施[1]。")
+    assert [r.label for r in said_rows(reply, rows, EnglishTokenizer())] == ["附件 第14项"]
+    assert said_rows("好的，谢谢。", rows, EnglishTokenizer()) == rows  # a reply naming no row: all of them
+
+
+def test_a_follow_up_pointing_back_gets_the_units_of_the_row_the_previous_reply_spoke_of(real_service):
+    # task 5. of the draft has three rows; the previous reply quoted the customs one (第14项), so "this" is it,
+    # though the follow-up's standalone topic ("三同", "产品") is in all three
+    history = [{"role": "user", "content": "内外贸一体化方案里“三同”产品有哪些措施？"},
+               {"role": "assistant", "content": "根据《深圳市促进内外贸一体化发展实施方案（征求意见稿）》第5项：海关部门对"
+                                                "“三同”企业及产品出口时优先安排下厂检验等海关监管措施[1]。"}]
+    answer = real_service.ask("这条由哪个部门负责？", history=history)
+    task = next(i for i, h in enumerate(answer.citations) if h.clause.clause_id == "sz-trade-integration-draft#2.1.5")
+    assert [(u.row.label, u.responsible) for u in answer.units[task]] == [("附件 第14项", ("深圳海关",))]
+    # an English reply (a generated answer's words): the row whose translation it shares most words with
+    history = [{"role": "user", "content": "What does the draft integration plan do for trade credit?"},
+               {"role": "assistant", "content": "Task 11 of the draft: study a credit evaluation system for foreign "
+                                                "trade enterprises and promote the credit insurance + guarantee "
+                                                "financing model [1]."}]
+    answer = real_service.ask("Who is in charge of that?", history=history)
+    task = next(i for i, h in enumerate(answer.citations) if h.clause.clause_id == "sz-trade-integration-draft#2.2.11")
+    assert [u.row.label for u in answer.units[task]] == ["附件 第34项"]
+
+
 def test_an_english_question_gets_the_units_of_the_annex_row_the_search_reached(real_service):
     # task 11. of the draft carries rows 34 (credit insurance + guarantee) and 35 (SME loan risk pool); the English
     # question shares no Chinese words with either, but the search reaches row 34
