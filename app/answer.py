@@ -337,8 +337,9 @@ class ExtractiveAnswerer:
 
     def _refusal(self, query: Query, hits: list[Hit], probabilities: list[float]) -> Answer:
         # smalltalk, or nothing to look up: the nearest clauses are arbitrary, so none is listed
-        if "smalltalk" in query.intents or names_no_topic(query):
-            zh, en = ((frames.SMALLTALK_ZH, frames.SMALLTALK_EN) if "smalltalk" in query.intents
+        smalltalk = "smalltalk" in query.intents
+        if smalltalk or names_no_topic(query):
+            zh, en = ((frames.SMALLTALK_ZH, frames.SMALLTALK_EN) if smalltalk
                       else (frames.NO_TOPIC_ZH, frames.NO_TOPIC_EN))
             text = self._script(zh, query, []) if query.language == "zh" else en
             return Answer(query.text, query.language, True, text, (), tuple(hits), tuple(probabilities),

@@ -37,12 +37,12 @@ from ingest.text import fold
 from retrieval.asked import intents as rule_intents
 from retrieval.intents import INTENTS, Grams, IntentModel
 
-from .answer_train import fold_of
+from .answer_train import SYSTEM_INTENTS, fold_of
 from .gold import GoldQuestion
 
 WRITTEN = Path(__file__).resolve().parent / "intent_questions.jsonl"
 KIND_INTENT = {"advice": "advice", "in-force": "in_force", "injection": "injection"}
-REFUSED = frozenset({"advice", "in_force_document", "injection", "smalltalk"})   # Answerability.refuse_intents
+REFUSED = frozenset(SYSTEM_INTENTS)   # Answerability.refuse_intents; of its "no_topic" of_the_system finds none
 STYLE_TAGS = ("traditional", "colloquial", "typo", "vocab", "scenario")
 C = 16.0           # inverse regularisation of each one-vs-rest logistic regression
 MIN_DF = 2         # an n-gram is a feature when at least this many training questions have it
